@@ -1,0 +1,472 @@
+/**
+ * The gateway's crash-safe buffer: chunks committed in SQLite (WAL), handed to the uplink and marked
+ * acknowledged only after it confirmed delivery, retained for replay, and evicted by policy when the
+ * cap is reached. Every evicted frame is counted by reason.
+ */
+import { and, asc, eq, gte, inArray, lte, sql } from "drizzle-orm";
+import { SQLiteError } from "bun:sqlite";
+import { existsSync } from "node:fs";
+import { chunks, counters, sourceProgress } from "../../db/schema.ts";
+import { ChunkState, EvictionReason } from "./ChunkState.ts";
+import { openDatabase, WAL_LIMIT_BYTES, type OpenedDatabase, type Synchronous } from "./openDatabase.ts";
+
+export interface BufferOptions {
+  path: string;
+  /** Upper bound for the database file plus its write-ahead log. */
+  capBytes: number;
+  synchronous: Synchronous;
+  /** Acknowledged chunks older than this are pruned. */
+  retainAckedMs: number;
+  /** Acknowledged chunks beyond this many stored bytes are pruned, oldest first. */
+  retainAckedBytes: number;
+}
+
+export const MIN_CAP_BYTES = 2 * WAL_LIMIT_BYTES + (1 << 20);
+
+export interface NewChunk {
+  bus: string;
+  /** Earliest capture time in the chunk (µs). */
+  firstTsUs: number;
+  /** Latest capture time in the chunk (µs). */
+  lastTsUs: number;
+  frameCount: number;
+  rawBytes: number;
+  codec: number;
+  payload: Uint8Array;
+}
+
+export interface StoredChunk extends NewChunk {
+  seq: number;
+  state: ChunkState;
+  storedBytes: number;
+  createdAtMs: number;
+  ackedAtMs: number | null;
+}
+
+/** What a resumable source has committed; see db/schema.ts sourceProgress. */
+export interface SourceProgress {
+  source: string;
+  resumeOffset: number;
+  resumeOrdinal: number;
+  resumeLine: number;
+  busOrdinals: Record<string, number>;
+}
+
+export interface StateTotals {
+  chunks: number;
+  frames: number;
+  bytes: number;
+}
+
+export interface BufferStats {
+  path: string;
+  fileBytes: number;
+  /** The configured cap; null when inspected read-only. */
+  capBytes: number | null;
+  pending: StateTotals;
+  inFlight: StateTotals;
+  acked: StateTotals;
+  oldestPendingTsUs: number | null;
+  newestTsUs: number | null;
+  firstSeq: number | null;
+  lastSeq: number | null;
+  /** Frames removed by reason (counters survive restarts). */
+  evictedFrames: Record<EvictionReason, number>;
+  sources: SourceProgress[];
+}
+
+export interface ChunkFilter {
+  bus?: string;
+  fromUs?: number;
+  toUs?: number;
+}
+
+export interface AppendResult {
+  seqs: number[];
+  /** Frames that could not be stored (disk full and nothing left to evict). */
+  droppedFrames: number;
+}
+
+/** Placeholder limits for a read-only store; it never appends or prunes. */
+const INSPECT_OPTIONS = { capBytes: 0, synchronous: "NORMAL", retainAckedMs: 0, retainAckedBytes: 0 } as const;
+
+export class BufferNotFound extends Error {
+  override readonly name = "BufferNotFound";
+  constructor(readonly path: string) {
+    super(`no buffer database at ${path} (check --db; a gateway creates it on first ingest)`);
+  }
+}
+
+const evictedKey = (reason: EvictionReason) => `evicted_frames.${reason}`;
+
+function isFull(e: unknown): boolean {
+  return e instanceof SQLiteError && (e.code === "SQLITE_FULL" || e.code === "SQLITE_IOERR_WRITE");
+}
+
+export class BufferStore {
+  private readonly sqlite: OpenedDatabase["sqlite"];
+  private readonly db: OpenedDatabase["db"];
+  private readonly pageSize: number;
+  private readonly insertChunk;
+  private readonly upsertProgress;
+  private readonly bumpCounter;
+
+  private constructor(
+    readonly options: BufferOptions,
+    opened: OpenedDatabase,
+    readonly: boolean,
+  ) {
+    this.sqlite = opened.sqlite;
+    this.db = opened.db;
+    this.pageSize = this.pragma("page_size");
+    // The cap is enforced by SQLite itself: past max_page_count an insert fails with SQLITE_FULL and
+    // we evict. The WAL gets its own share of the cap.
+    const maxPages = Math.floor((options.capBytes - WAL_LIMIT_BYTES) / this.pageSize);
+    if (!readonly) this.sqlite.run(`PRAGMA max_page_count = ${maxPages}`);
+    this.insertChunk = this.db
+      .insert(chunks)
+      .values({
+        bus: sql.placeholder("bus"),
+        firstTsUs: sql.placeholder("firstTsUs"),
+        lastTsUs: sql.placeholder("lastTsUs"),
+        frameCount: sql.placeholder("frameCount"),
+        rawBytes: sql.placeholder("rawBytes"),
+        storedBytes: sql.placeholder("storedBytes"),
+        codec: sql.placeholder("codec"),
+        state: ChunkState.PENDING,
+        createdAtMs: sql.placeholder("createdAtMs"),
+        payload: sql.placeholder("payload"),
+      })
+      .returning({ seq: chunks.seq })
+      .prepare();
+    this.upsertProgress = this.db
+      .insert(sourceProgress)
+      .values({
+        source: sql.placeholder("source"),
+        resumeOffset: sql.placeholder("resumeOffset"),
+        resumeOrdinal: sql.placeholder("resumeOrdinal"),
+        resumeLine: sql.placeholder("resumeLine"),
+        busOrdinals: sql.placeholder("busOrdinals"),
+        updatedAtMs: sql.placeholder("updatedAtMs"),
+      })
+      .onConflictDoUpdate({
+        target: sourceProgress.source,
+        set: {
+          resumeOffset: sql`excluded.resume_offset`,
+          resumeOrdinal: sql`excluded.resume_ordinal`,
+          resumeLine: sql`excluded.resume_line`,
+          busOrdinals: sql`excluded.bus_ordinals`,
+          updatedAtMs: sql`excluded.updated_at_ms`,
+        },
+      })
+      .prepare();
+    this.bumpCounter = this.db
+      .insert(counters)
+      .values({ name: sql.placeholder("name"), value: sql.placeholder("value") })
+      .onConflictDoUpdate({ target: counters.name, set: { value: sql`${counters.value} + excluded.value` } })
+      .prepare();
+  }
+
+  /** Opens (creating and migrating) a buffer; chunks left in flight by a previous run become pending. */
+  static open(options: BufferOptions): BufferStore {
+    if (options.capBytes < MIN_CAP_BYTES)
+      throw new RangeError(`buffer cap ${options.capBytes} bytes is below the minimum of ${MIN_CAP_BYTES}`);
+    const store = new BufferStore(options, openDatabase(options.path, options.synchronous), false);
+    store.requeueInFlight();
+    return store;
+  }
+
+  /**
+   * Opens an existing buffer read-only, beside a gateway that may be writing it (WAL allows that).
+   * The cap is unknown to an inspector, so stats report the file as found.
+   */
+  static inspect(path: string): BufferStore {
+    if (!existsSync(path)) throw new BufferNotFound(path);
+    const options: BufferOptions = { ...INSPECT_OPTIONS, path };
+    return new BufferStore(options, openDatabase(path, "NORMAL", true), true);
+  }
+
+  private pragma(name: string): number {
+    const row = this.sqlite.query(`PRAGMA ${name}`).get() as Record<string, number>;
+    return Object.values(row)[0]!;
+  }
+
+  /** Bytes of the database file in use (pages not on the freelist). */
+  usedBytes(): number {
+    return (this.pragma("page_count") - this.pragma("freelist_count")) * this.pageSize;
+  }
+
+  /**
+   * Commits chunks (and, for a resumable source, its progress) in one transaction. Makes room by
+   * policy when the cap or the disk is full. Returns the sequence numbers given to the chunks.
+   */
+  append(newChunks: readonly NewChunk[], progress?: SourceProgress): AppendResult {
+    const incoming = newChunks.reduce((n, c) => n + c.payload.length, 0);
+    this.makeRoom(incoming + newChunks.length * 64 + 2 * this.pageSize);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return { seqs: this.insertAll(newChunks, progress), droppedFrames: 0 };
+      } catch (e) {
+        if (!isFull(e)) throw e;
+        // Our estimate of SQLite's overhead was short, or the disk itself is full.
+        const freed = this.evict(Math.max(incoming * 2, this.options.capBytes >> 5));
+        if (freed === 0 || attempt >= 8) {
+          const frames = newChunks.reduce((n, c) => n + c.frameCount, 0);
+          this.countEviction(EvictionReason.DISK_FULL, frames);
+          return { seqs: [], droppedFrames: frames };
+        }
+      }
+    }
+  }
+
+  private insertAll(newChunks: readonly NewChunk[], progress?: SourceProgress): number[] {
+    return this.sqlite.transaction(() => {
+      const now = Date.now();
+      const seqs: number[] = [];
+      for (const c of newChunks) {
+        const row = this.insertChunk.get({ ...c, storedBytes: c.payload.length, createdAtMs: now });
+        seqs.push(row!.seq);
+      }
+      if (progress) this.upsertProgress.run({ ...progress, busOrdinals: JSON.stringify(progress.busOrdinals), updatedAtMs: now });
+      return seqs;
+    })();
+  }
+
+  /** Evicts by policy until `need` more bytes fit under the cap. */
+  private makeRoom(need: number): void {
+    const budget = this.options.capBytes - WAL_LIMIT_BYTES;
+    const over = this.usedBytes() + need - budget;
+    // Free a little more than needed so a steady stream does not evict on every append.
+    if (over > 0) this.evict(over + (budget >> 6));
+  }
+
+  /**
+   * Deletes whole chunks, acknowledged ones first, then the oldest pending ones, until at least
+   * `bytes` of payload are freed. Returns the bytes freed.
+   */
+  private evict(bytes: number): number {
+    let freed = 0;
+    for (const [state, reason] of [
+      [ChunkState.ACKED, EvictionReason.CAP_ACKED],
+      [ChunkState.PENDING, EvictionReason.CAP_PENDING],
+    ] as const) {
+      while (freed < bytes) {
+        const victims = this.db
+          .select({ seq: chunks.seq, frames: chunks.frameCount, bytes: chunks.storedBytes })
+          .from(chunks)
+          .where(eq(chunks.state, state))
+          .orderBy(asc(chunks.seq))
+          .limit(64)
+          .all();
+        if (victims.length === 0) break;
+        let frames = 0;
+        const seqs: number[] = [];
+        for (const v of victims) {
+          if (freed >= bytes) break;
+          seqs.push(v.seq);
+          frames += v.frames;
+          freed += v.bytes;
+        }
+        this.sqlite.transaction(() => {
+          this.db.delete(chunks).where(inArray(chunks.seq, seqs)).run();
+          this.countEviction(reason, frames);
+        })();
+      }
+    }
+    return freed;
+  }
+
+  private countEviction(reason: EvictionReason, frames: number): void {
+    this.bumpCounter.run({ name: evictedKey(reason), value: frames });
+  }
+
+  /** Chunks a previous run handed to the uplink without an acknowledgement are sent again. */
+  requeueInFlight(): number {
+    return this.db
+      .update(chunks)
+      .set({ state: ChunkState.PENDING })
+      .where(eq(chunks.state, ChunkState.IN_FLIGHT))
+      .returning({ seq: chunks.seq })
+      .all().length;
+  }
+
+  markInFlight(seqs: readonly number[]): void {
+    this.setState(seqs, ChunkState.IN_FLIGHT, ChunkState.PENDING, null);
+  }
+
+  /** Marks chunks delivered; only chunks that are in flight change, so nothing is acknowledged twice. */
+  ack(seqs: readonly number[]): number {
+    return this.setState(seqs, ChunkState.ACKED, ChunkState.IN_FLIGHT, Date.now());
+  }
+
+  /** Gives chunks the uplink could not deliver back to the pending queue. */
+  release(seqs: readonly number[]): void {
+    this.setState(seqs, ChunkState.PENDING, ChunkState.IN_FLIGHT, null);
+  }
+
+  private setState(seqs: readonly number[], to: ChunkState, from: ChunkState, ackedAtMs: number | null): number {
+    if (seqs.length === 0) return 0;
+    return this.db
+      .update(chunks)
+      .set({ state: to, ackedAtMs })
+      .where(and(inArray(chunks.seq, [...seqs]), eq(chunks.state, from)))
+      .returning({ seq: chunks.seq })
+      .all().length;
+  }
+
+  /** Removes acknowledged chunks outside the retention window (age and size). */
+  pruneAcked(nowMs = Date.now()): number {
+    const { retainAckedMs, retainAckedBytes } = this.options;
+    let frames = 0;
+    this.sqlite.transaction(() => {
+      const old = this.db
+        .delete(chunks)
+        .where(and(eq(chunks.state, ChunkState.ACKED), lte(chunks.ackedAtMs, nowMs - retainAckedMs)))
+        .returning({ frames: chunks.frameCount })
+        .all();
+      frames += old.reduce((n, r) => n + r.frames, 0);
+      // Keep the newest acknowledged chunks that fit in retainAckedBytes; drop the older rest.
+      const keepFrom = this.sqlite
+        .query(
+          `SELECT seq FROM (SELECT seq, SUM(stored_bytes) OVER (ORDER BY seq DESC) AS total FROM chunks WHERE state = ?)
+           WHERE total > ? ORDER BY seq DESC LIMIT 1`,
+        )
+        .get(ChunkState.ACKED, retainAckedBytes) as { seq: number } | null;
+      if (keepFrom) {
+        const big = this.db
+          .delete(chunks)
+          .where(and(eq(chunks.state, ChunkState.ACKED), lte(chunks.seq, keepFrom.seq)))
+          .returning({ frames: chunks.frameCount })
+          .all();
+        frames += big.reduce((n, r) => n + r.frames, 0);
+      }
+      if (frames > 0) this.countEviction(EvictionReason.RETENTION, frames);
+    })();
+    return frames;
+  }
+
+  progress(source: string): SourceProgress | undefined {
+    const row = this.db.select().from(sourceProgress).where(eq(sourceProgress.source, source)).get();
+    return row && { ...row, busOrdinals: JSON.parse(row.busOrdinals) as Record<string, number> };
+  }
+
+  /** Chunks in sequence order, optionally of one bus and overlapping a time range; streams from disk. */
+  *iterateChunks(filter: ChunkFilter = {}, state?: ChunkState): Generator<StoredChunk> {
+    const conds = [];
+    if (filter.bus !== undefined) conds.push(eq(chunks.bus, filter.bus));
+    if (filter.fromUs !== undefined) conds.push(gte(chunks.lastTsUs, filter.fromUs));
+    if (filter.toUs !== undefined) conds.push(lte(chunks.firstTsUs, filter.toUs));
+    if (state !== undefined) conds.push(eq(chunks.state, state));
+    const query = this.db.select().from(chunks).where(and(...conds)).orderBy(asc(chunks.seq));
+    // drizzle returns whole result sets; iterate bun:sqlite directly so an export stays in bounded memory.
+    const { sql: text, params } = query.toSQL();
+    const stmt = this.sqlite.query(text);
+    for (const row of stmt.iterate(...(params as never[]))) yield toStoredChunk(row as RawChunkRow);
+  }
+
+  /** Bus names present in the buffer. */
+  buses(): string[] {
+    return this.db.selectDistinct({ bus: chunks.bus }).from(chunks).orderBy(asc(chunks.bus)).all().map((r) => r.bus);
+  }
+
+  stats(): BufferStats {
+    const totals = (state: ChunkState): StateTotals => {
+      const r = this.db
+        .select({
+          chunks: sql<number>`count(*)`,
+          frames: sql<number>`coalesce(sum(${chunks.frameCount}), 0)`,
+          bytes: sql<number>`coalesce(sum(${chunks.storedBytes}), 0)`,
+        })
+        .from(chunks)
+        .where(eq(chunks.state, state))
+        .get()!;
+      return { chunks: r.chunks, frames: r.frames, bytes: r.bytes };
+    };
+    const range = this.db
+      .select({
+        firstSeq: sql<number | null>`min(${chunks.seq})`,
+        lastSeq: sql<number | null>`max(${chunks.seq})`,
+        newest: sql<number | null>`max(${chunks.lastTsUs})`,
+      })
+      .from(chunks)
+      .get()!;
+    const oldestPending = this.db
+      .select({ ts: sql<number | null>`min(${chunks.firstTsUs})` })
+      .from(chunks)
+      .where(eq(chunks.state, ChunkState.PENDING))
+      .get()!;
+    const counterRows = this.db.select().from(counters).all();
+    const evictedFrames = Object.fromEntries(
+      Object.values(EvictionReason).map((r) => [r, counterRows.find((c) => c.name === evictedKey(r))?.value ?? 0]),
+    ) as Record<EvictionReason, number>;
+    const sources = this.db
+      .select()
+      .from(sourceProgress)
+      .all()
+      .map((row) => ({ ...row, busOrdinals: JSON.parse(row.busOrdinals) as Record<string, number> }));
+    return {
+      path: this.options.path,
+      fileBytes: fileBytes(this.options.path),
+      capBytes: this.options.capBytes || null,
+      pending: totals(ChunkState.PENDING),
+      inFlight: totals(ChunkState.IN_FLIGHT),
+      acked: totals(ChunkState.ACKED),
+      oldestPendingTsUs: oldestPending.ts,
+      newestTsUs: range.newest,
+      firstSeq: range.firstSeq,
+      lastSeq: range.lastSeq,
+      evictedFrames,
+      sources,
+    };
+  }
+
+  integrityCheck(): string {
+    return (this.sqlite.query("PRAGMA integrity_check").get() as { integrity_check: string }).integrity_check;
+  }
+
+  close(): void {
+    this.sqlite.close();
+  }
+}
+
+interface RawChunkRow {
+  seq: number;
+  bus: string;
+  first_ts_us: number;
+  last_ts_us: number;
+  frame_count: number;
+  raw_bytes: number;
+  stored_bytes: number;
+  codec: number;
+  state: ChunkState;
+  created_at_ms: number;
+  acked_at_ms: number | null;
+  payload: Uint8Array;
+}
+
+function toStoredChunk(r: RawChunkRow): StoredChunk {
+  return {
+    seq: r.seq,
+    bus: r.bus,
+    firstTsUs: r.first_ts_us,
+    lastTsUs: r.last_ts_us,
+    frameCount: r.frame_count,
+    rawBytes: r.raw_bytes,
+    storedBytes: r.stored_bytes,
+    codec: r.codec,
+    state: r.state,
+    createdAtMs: r.created_at_ms,
+    ackedAtMs: r.acked_at_ms,
+    payload: r.payload,
+  };
+}
+
+/** Database file plus its WAL, as the cap counts them. */
+export function fileBytes(path: string): number {
+  let n = 0;
+  for (const p of [path, `${path}-wal`]) {
+    const f = Bun.file(p);
+    n += f.size;
+  }
+  return n;
+}
