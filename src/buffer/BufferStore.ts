@@ -360,7 +360,7 @@ export class BufferStore {
     const query = this.db.select().from(chunks).where(and(...conds)).orderBy(asc(chunks.seq));
     // drizzle returns whole result sets; iterate bun:sqlite directly so an export stays in bounded memory.
     const { sql: text, params } = query.toSQL();
-    const stmt = this.sqlite.query(text);
+    const stmt = this.sqlite.prepare(text);
     for (const row of stmt.iterate(...(params as never[]))) yield toStoredChunk(row as RawChunkRow);
   }
 

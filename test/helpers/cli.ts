@@ -1,0 +1,34 @@
+/** Runs the real canferry CLI in a child process, as a user would. */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export const ROOT = join(import.meta.dir, "..", "..");
+export const MAIN = join(ROOT, "src", "cli", "main.ts");
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function canferry(args: string[], stdin?: string | Blob): Promise<CliResult> {
+  const p = Bun.spawn([process.execPath, MAIN, ...args], {
+    cwd: ROOT,
+    stdin: stdin === undefined ? "ignore" : typeof stdin === "string" ? new Blob([stdin]) : stdin,
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+  return { code, stdout, stderr };
+}
+
+export function spawnCanferry(args: string[]) {
+  return Bun.spawn([process.execPath, MAIN, ...args], { cwd: ROOT, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+}
+
+export function tempDir(name: string): string {
+  return mkdtempSync(join(tmpdir(), `canferry-${name}-`));
+}
+
+export const fixture = (...parts: string[]) => join(ROOT, "test", "fixtures", ...parts);
