@@ -114,7 +114,7 @@ export class BufferStore {
   private constructor(
     readonly options: BufferOptions,
     opened: OpenedDatabase,
-    readonly: boolean,
+    private readonly readonly: boolean,
   ) {
     this.sqlite = opened.sqlite;
     this.db = opened.db;
@@ -122,7 +122,7 @@ export class BufferStore {
     // The cap is enforced by SQLite itself: past max_page_count an insert fails with SQLITE_FULL and
     // we evict. The WAL gets its own share of the cap.
     const maxPages = Math.floor((options.capBytes - WAL_LIMIT_BYTES) / this.pageSize);
-    if (!readonly) this.sqlite.run(`PRAGMA max_page_count = ${maxPages}`);
+    if (!this.readonly) this.sqlite.run(`PRAGMA max_page_count = ${maxPages}`);
     this.insertChunk = this.db
       .insert(chunks)
       .values({
@@ -424,7 +424,9 @@ export class BufferStore {
     return (this.sqlite.query("PRAGMA integrity_check").get() as { integrity_check: string }).integrity_check;
   }
 
+  /** Checkpoints the WAL into the database (a writer's clean shutdown leaves no log behind) and closes. */
   close(): void {
+    if (!this.readonly) this.sqlite.run("PRAGMA wal_checkpoint(TRUNCATE)");
     this.sqlite.close();
   }
 }
