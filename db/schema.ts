@@ -45,3 +45,9 @@ export const sourceProgress = sqliteTable("source_progress", {
   busOrdinals: text("bus_ordinals").notNull(),
   updatedAtMs: integer("updated_at_ms").notNull(),
 });
+
+/** Facts about this buffer file, e.g. its random `epoch` id that keeps chunk keys unique if it is recreated. */
+export const meta = sqliteTable("meta", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+});

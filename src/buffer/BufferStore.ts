@@ -6,7 +6,7 @@
 import { and, asc, eq, gte, inArray, lte, sql } from "drizzle-orm";
 import { SQLiteError } from "bun:sqlite";
 import { existsSync } from "node:fs";
-import { chunks, counters, sourceProgress } from "../../db/schema.ts";
+import { chunks, counters, meta, sourceProgress } from "../../db/schema.ts";
 import { ChunkState, EvictionReason } from "./ChunkState.ts";
 import { openDatabase, WAL_LIMIT_BYTES, type OpenedDatabase, type Synchronous } from "./openDatabase.ts";
 
@@ -110,6 +110,13 @@ export class BufferStore {
   private readonly insertChunk;
   private readonly upsertProgress;
   private readonly bumpCounter;
+  private readonly claimLive;
+  private readonly claimOldest;
+  /**
+   * Random id of this buffer file. Sequence numbers restart when a buffer is recreated, so a chunk is
+   * identified downstream by (gateway, epoch, seq).
+   */
+  readonly epoch: string;
 
   private constructor(
     readonly options: BufferOptions,
@@ -119,6 +126,11 @@ export class BufferStore {
     this.sqlite = opened.sqlite;
     this.db = opened.db;
     this.pageSize = this.pragma("page_size");
+    this.epoch = this.db.select().from(meta).where(eq(meta.key, "epoch")).get()?.value ?? "";
+    if (!this.epoch && !readonly) {
+      this.epoch = Bun.randomUUIDv7("hex").slice(-12);
+      this.db.insert(meta).values({ key: "epoch", value: this.epoch }).run();
+    }
     // The cap is enforced by SQLite itself: past max_page_count an insert fails with SQLITE_FULL and
     // we evict. The WAL gets its own share of the cap.
     const maxPages = Math.floor((options.capBytes - WAL_LIMIT_BYTES) / this.pageSize);
@@ -160,6 +172,12 @@ export class BufferStore {
         },
       })
       .prepare();
+    this.claimLive = this.sqlite.prepare(
+      "SELECT * FROM chunks WHERE state = ?1 AND seq >= ?2 ORDER BY seq LIMIT ?3",
+    );
+    this.claimOldest = this.sqlite.prepare(
+      "SELECT * FROM chunks WHERE state = ?1 AND seq < ?2 ORDER BY seq LIMIT ?3",
+    );
     this.bumpCounter = this.db
       .insert(counters)
       .values({ name: sql.placeholder("name"), value: sql.placeholder("value") })
@@ -290,6 +308,30 @@ export class BufferStore {
       .all().length;
   }
 
+  /**
+   * Hands pending chunks to the uplink, marking them in flight: first the live ones (sequence number
+   * `liveFromSeq` or later) so fresh data keeps its latency, then the oldest of the backlog. Stops at
+   * `maxChunks`, or before the chunk that would take the total payload past `maxBytes`.
+   */
+  claim(maxChunks: number, maxBytes: number, liveFromSeq: number): StoredChunk[] {
+    return this.sqlite.transaction(() => {
+      const out: StoredChunk[] = [];
+      let bytes = 0;
+      const take = (rows: RawChunkRow[]): boolean => {
+        for (const r of rows) {
+          if (out.length >= maxChunks || (out.length > 0 && bytes + r.stored_bytes > maxBytes)) return false;
+          out.push(toStoredChunk(r));
+          bytes += r.stored_bytes;
+        }
+        return true;
+      };
+      if (take(this.claimLive.all(ChunkState.PENDING, liveFromSeq, maxChunks) as RawChunkRow[]))
+        take(this.claimOldest.all(ChunkState.PENDING, liveFromSeq, maxChunks) as RawChunkRow[]);
+      this.markInFlight(out.map((c) => c.seq));
+      return out;
+    })();
+  }
+
   markInFlight(seqs: readonly number[]): void {
     this.setState(seqs, ChunkState.IN_FLIGHT, ChunkState.PENDING, null);
   }
@@ -362,6 +404,20 @@ export class BufferStore {
     const { sql: text, params } = query.toSQL();
     const stmt = this.sqlite.prepare(text);
     for (const row of stmt.iterate(...(params as never[]))) yield toStoredChunk(row as RawChunkRow);
+  }
+
+  /** The highest sequence number given so far (0 for a new buffer). */
+  lastSeq(): number {
+    return (this.sqlite.query("SELECT coalesce(max(seq), 0) AS s FROM chunks").get() as { s: number }).s;
+  }
+
+  /** Frames and chunks waiting for the uplink, and the capture time of the oldest. */
+  backlog(): { chunks: number; frames: number; bytes: number; oldestTsUs: number | null } {
+    return this.sqlite
+      .query(
+        "SELECT count(*) AS chunks, coalesce(sum(frame_count), 0) AS frames, coalesce(sum(stored_bytes), 0) AS bytes, min(first_ts_us) AS oldestTsUs FROM chunks WHERE state != ?",
+      )
+      .get(ChunkState.ACKED) as { chunks: number; frames: number; bytes: number; oldestTsUs: number | null };
   }
 
   /** Bus names present in the buffer. */

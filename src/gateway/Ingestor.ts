@@ -22,6 +22,8 @@ export class Ingestor {
   /** The point after the last batch taken from the source. */
   private consumed?: SourcePosition;
   private lingerTimer?: ReturnType<typeof setTimeout>;
+  /** Called after each commit, e.g. to wake the uploader. */
+  onCommit?: () => void;
 
   constructor(
     private readonly source: FrameSource,
@@ -88,6 +90,7 @@ export class Ingestor {
     this.stats.chunksCommitted += r.seqs.length;
     this.stats.framesCommitted += frames - r.droppedFrames;
     this.stats.framesDropped += r.droppedFrames;
+    this.onCommit?.();
   }
 
   private advanceProgress(prev: SourceProgress, closed: ClosedChunk[]): SourceProgress {

@@ -1,0 +1,358 @@
+/**
+ * The consumer: several long-poll loops feed a bounded, time-ordered prefetch queue that a pool of
+ * workers drains into a sink, so receiving, processing and deleting overlap. Oldest capture time goes
+ * first. Deletes are batched and their failed entries checked; visibility is extended while a message
+ * is still held; undecodable messages are handed to the queue's redrive policy (the dead-letter queue)
+ * instead of being retried forever. Measures end-to-end latency per frame and queue age per message.
+ */
+import { EventEmitter } from "node:events";
+import {
+  ChangeMessageVisibilityBatchCommand,
+  ChangeMessageVisibilityCommand,
+  DeleteMessageBatchCommand,
+  ReceiveMessageCommand,
+  type Message,
+  type SQSClient,
+} from "@aws-sdk/client-sqs";
+import type { FrameSink } from "../sink/FrameSink.ts";
+import { decodeEnvelope, decodeEnvelopeChunk, WireDecodeError, type ChunkEnvelope } from "../uplink/wireFormat.ts";
+import { errorCode } from "../uplink/sqsClient.ts";
+import { LatencyHistogram } from "../metrics/LatencyHistogram.ts";
+import { PriorityQueue } from "./PriorityQueue.ts";
+import { nowUs } from "../source/FrameSource.ts";
+
+export interface ConsumerOptions {
+  queueUrl: string;
+  /** Long-poll loops. */
+  pollers: number;
+  /** Messages processed at once. */
+  workers: number;
+  /** Messages held at most (queued for a worker, being processed, or being received). */
+  prefetch: number;
+  waitTimeSeconds: number;
+  /** Visibility timeout asked for on receive; extended while a message is held. */
+  visibilityTimeoutS: number;
+  /** A delete waits at most this long for nine others to share its DeleteMessageBatch call. */
+  deleteBatchMs: number;
+  /** stop() gives up on unfinished work after this long (the messages then simply reappear). */
+  shutdownTimeoutMs: number;
+  /** An undecodable message is made visible again at once this many receives, so the redrive policy moves it soon. */
+  poisonFastRetries: number;
+}
+
+export const DEFAULT_CONSUMER: Omit<ConsumerOptions, "queueUrl"> = {
+  pollers: 4,
+  workers: 4,
+  prefetch: 100,
+  waitTimeSeconds: 20,
+  visibilityTimeoutS: 30,
+  deleteBatchMs: 25,
+  shutdownTimeoutMs: 10_000,
+  poisonFastRetries: 5,
+};
+
+interface Held {
+  message: Message;
+  env: ChunkEnvelope & { data: string };
+  receivedAtMs: number;
+  extendedAtMs: number;
+}
+
+export interface ConsumerStats {
+  receiveCalls: number;
+  emptyReceives: number;
+  messagesReceived: number;
+  messagesProcessed: number;
+  framesProcessed: number;
+  duplicates: number;
+  deleteCalls: number;
+  deleteFailures: number;
+  visibilityCalls: number;
+  poison: number;
+  sinkErrors: number;
+  errorsByCode: Record<string, number>;
+  held: number;
+  busyWorkers: number;
+}
+
+export interface ConsumerEvents {
+  processed: [env: ChunkEnvelope, frames: number, fresh: boolean];
+  poison: [messageId: string, reason: string];
+  error: [error: Error];
+}
+
+const EMPTY_STATS: Omit<ConsumerStats, "held" | "busyWorkers" | "errorsByCode"> = {
+  receiveCalls: 0,
+  emptyReceives: 0,
+  messagesReceived: 0,
+  messagesProcessed: 0,
+  framesProcessed: 0,
+  duplicates: 0,
+  deleteCalls: 0,
+  deleteFailures: 0,
+  visibilityCalls: 0,
+  poison: 0,
+  sinkErrors: 0,
+};
+
+export class Consumer extends EventEmitter<ConsumerEvents> {
+  /** Processed minus capture time, per frame. */
+  readonly e2e = new LatencyHistogram();
+  /** Received minus SentTimestamp, per message. */
+  readonly queueAge = new LatencyHistogram();
+  /** Decode and sink write, per message. */
+  readonly processing = new LatencyHistogram();
+
+  private readonly s = { ...EMPTY_STATS, errorsByCode: {} as Record<string, number> };
+  private readonly queue = new PriorityQueue<Held>((a, b) => a.env.ts[0] < b.env.ts[0]);
+  private readonly held = new Set<Held>();
+  private reserved = 0;
+  private busy = 0;
+  private stopping = false;
+  private readonly abort = new AbortController();
+  private readonly waiters = new Set<() => void>();
+  private deletes: Held[] = [];
+  private deleteTimer?: ReturnType<typeof setTimeout>;
+  private readonly deleting = new Set<Promise<void>>();
+
+  constructor(
+    private readonly client: SQSClient,
+    private readonly sink: FrameSink,
+    private readonly o: ConsumerOptions,
+  ) {
+    super();
+  }
+
+  get stats(): ConsumerStats {
+    return { ...this.s, errorsByCode: { ...this.s.errorsByCode }, held: this.held.size, busyWorkers: this.busy };
+  }
+
+  /** Runs until stop(); resolves once in-flight work is finished and deleted (or the bound passed). */
+  async run(): Promise<void> {
+    const sweeper = setInterval(() => void this.extendVisibility(), 1000);
+    const pollers = Array.from({ length: this.o.pollers }, () => this.poll());
+    const workers = Array.from({ length: this.o.workers }, () => this.work());
+    await Promise.all(pollers);
+    const drained = Promise.all(workers).then(() => this.flushDeletes(true));
+    const bound = new Promise<void>((r) => setTimeout(r, this.o.shutdownTimeoutMs).unref?.());
+    await Promise.race([drained, bound]);
+    clearInterval(sweeper);
+  }
+
+  /** Stop polling, finish what was received, delete it, then run() resolves. */
+  stop(): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.abort.abort();
+    this.wakeAll();
+  }
+
+  private wakeAll(): void {
+    for (const w of this.waiters) w();
+    this.waiters.clear();
+  }
+
+  private wait(ms: number): Promise<void> {
+    return new Promise((r) => {
+      const done = () => {
+        clearTimeout(t);
+        this.waiters.delete(done);
+        r();
+      };
+      const t = setTimeout(done, ms);
+      this.waiters.add(done);
+    });
+  }
+
+  private countError(code: string): void {
+    this.s.errorsByCode[code] = (this.s.errorsByCode[code] ?? 0) + 1;
+  }
+
+  private async poll(): Promise<void> {
+    let failures = 0;
+    while (!this.stopping) {
+      const room = this.o.prefetch - this.held.size - this.reserved;
+      if (room <= 0) {
+        await this.wait(1000);
+        continue;
+      }
+      const max = Math.min(10, room);
+      this.reserved += max;
+      let messages: Message[];
+      try {
+        const r = await this.client.send(
+          new ReceiveMessageCommand({
+            QueueUrl: this.o.queueUrl,
+            MaxNumberOfMessages: max,
+            WaitTimeSeconds: this.o.waitTimeSeconds,
+            VisibilityTimeout: this.o.visibilityTimeoutS,
+            MessageSystemAttributeNames: ["SentTimestamp", "ApproximateReceiveCount"],
+          }),
+          { abortSignal: this.abort.signal },
+        );
+        messages = r.Messages ?? [];
+        failures = 0;
+      } catch (e) {
+        this.reserved -= max;
+        if (this.stopping) break;
+        this.countError(errorCode(e));
+        failures++;
+        await this.wait(Math.min(2000, 50 * 2 ** failures) * (0.5 + Math.random() / 2));
+        continue;
+      } finally {
+        this.s.receiveCalls++;
+      }
+      this.reserved -= max;
+      if (messages.length === 0) {
+        this.s.emptyReceives++;
+        continue;
+      }
+      const now = Date.now();
+      for (const m of messages) {
+        this.s.messagesReceived++;
+        const sent = Number(m.Attributes?.SentTimestamp);
+        if (sent > 0) this.queueAge.recordMs(Math.max(0, now - sent));
+        const env = decodeEnvelope(m.Body ?? "");
+        if (env instanceof WireDecodeError) {
+          void this.poison(m, env.message);
+          continue;
+        }
+        const h: Held = { message: m, env, receivedAtMs: now, extendedAtMs: now };
+        this.held.add(h);
+        this.queue.push(h);
+      }
+      this.wakeAll();
+    }
+  }
+
+  private async work(): Promise<void> {
+    for (;;) {
+      const h = this.queue.pop();
+      if (!h) {
+        if (this.stopping) return;
+        await this.wait(1000);
+        continue;
+      }
+      this.busy++;
+      try {
+        await this.process(h);
+      } finally {
+        this.busy--;
+      }
+    }
+  }
+
+  private async process(h: Held): Promise<void> {
+    const t0 = performance.now();
+    const dec = decodeEnvelopeChunk(h.env);
+    if (dec instanceof WireDecodeError) {
+      this.held.delete(h);
+      await this.poison(h.message, dec.message);
+      return;
+    }
+    const { envelope, chunk } = dec;
+    let fresh: boolean;
+    try {
+      fresh = await this.sink.write({ gateway: envelope.gateway, epoch: envelope.epoch, seq: envelope.seq[0], bus: envelope.bus, frames: chunk.frames });
+    } catch (e) {
+      // Not deleted: the message reappears after its visibility timeout and is tried again.
+      this.held.delete(h);
+      this.s.sinkErrors++;
+      this.countError(`sink:${errorCode(e)}`);
+      if (this.listenerCount("error")) this.emit("error", e as Error);
+      return;
+    }
+    const doneUs = nowUs();
+    if (fresh) {
+      for (const f of chunk.frames) this.e2e.recordMs(Math.max(0, doneUs - f.tsUs) / 1000);
+      this.s.framesProcessed += chunk.frames.length;
+    } else this.s.duplicates++;
+    this.processing.recordMs(performance.now() - t0);
+    this.s.messagesProcessed++;
+    this.emit("processed", envelope, chunk.frames.length, fresh);
+    this.queueDelete(h);
+  }
+
+  private async poison(m: Message, reason: string): Promise<void> {
+    this.s.poison++;
+    this.emit("poison", m.MessageId ?? "?", reason);
+    const receives = Number(m.Attributes?.ApproximateReceiveCount ?? 1);
+    if (receives > this.o.poisonFastRetries) return; // leave it invisible; the redrive policy will act
+    try {
+      this.s.visibilityCalls++;
+      await this.client.send(new ChangeMessageVisibilityCommand({ QueueUrl: this.o.queueUrl, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 }));
+    } catch (e) {
+      this.countError(errorCode(e));
+    }
+  }
+
+  private queueDelete(h: Held): void {
+    this.deletes.push(h);
+    if (this.deletes.length >= 10) void this.flushDeletes(false);
+    else if (!this.deleteTimer) this.deleteTimer = setTimeout(() => void this.flushDeletes(false), this.o.deleteBatchMs);
+  }
+
+  private async flushDeletes(all: boolean): Promise<void> {
+    clearTimeout(this.deleteTimer);
+    this.deleteTimer = undefined;
+    do {
+      while (this.deletes.length) {
+        const batch = this.deletes.splice(0, 10);
+        const p = this.deleteBatch(batch);
+        this.deleting.add(p);
+        void p.finally(() => this.deleting.delete(p));
+      }
+      if (all) await Promise.all([...this.deleting]);
+    } while (all && this.deletes.length);
+  }
+
+  private async deleteBatch(batch: Held[]): Promise<void> {
+    this.s.deleteCalls++;
+    try {
+      const r = await this.client.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: this.o.queueUrl,
+          Entries: batch.map((h, i) => ({ Id: String(i), ReceiptHandle: h.message.ReceiptHandle })),
+        }),
+      );
+      // A failed delete means the message comes back: the idempotent sink makes that harmless.
+      for (const f of r.Failed ?? []) {
+        this.s.deleteFailures++;
+        this.countError(f.Code ?? "DeleteFailed");
+      }
+      for (const h of batch) this.held.delete(h);
+    } catch (e) {
+      this.countError(errorCode(e));
+      if (this.stopping) {
+        for (const h of batch) this.held.delete(h);
+        return;
+      }
+      await this.wait(200);
+      this.deletes.push(...batch);
+      void this.flushDeletes(false);
+    } finally {
+      this.wakeAll();
+    }
+  }
+
+  /** Keeps held messages invisible to other consumers while they wait or are processed. */
+  private async extendVisibility(): Promise<void> {
+    const now = Date.now();
+    const due = [...this.held].filter((h) => now - h.extendedAtMs > (this.o.visibilityTimeoutS * 1000) / 2);
+    for (let i = 0; i < due.length; i += 10) {
+      const batch = due.slice(i, i + 10);
+      this.s.visibilityCalls++;
+      try {
+        await this.client.send(
+          new ChangeMessageVisibilityBatchCommand({
+            QueueUrl: this.o.queueUrl,
+            Entries: batch.map((h, k) => ({ Id: String(k), ReceiptHandle: h.message.ReceiptHandle, VisibilityTimeout: this.o.visibilityTimeoutS })),
+          }),
+        );
+        for (const h of batch) h.extendedAtMs = now;
+      } catch (e) {
+        this.countError(errorCode(e));
+      }
+    }
+  }
+}

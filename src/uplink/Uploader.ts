@@ -1,0 +1,248 @@
+/**
+ * Ships pending chunks from the buffer to SQS: SendMessageBatch (10 entries, 1 MiB) with several
+ * batches in flight. A chunk is acknowledged in the buffer only after SQS accepted its entry; failed
+ * entries go back to pending and are retried with exponential backoff and jitter. After a run of
+ * failures the uploader declares an outage, stops hammering the endpoint and probes it with one chunk
+ * at a time, often enough to notice its return within two seconds. Chunks committed after the link
+ * came back go first, so live data keeps its latency while the backlog drains.
+ */
+import { EventEmitter } from "node:events";
+import { SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import type { BufferStore, StoredChunk } from "../buffer/BufferStore.ts";
+import { CODEC_NAMES, encodeMessage, MAX_MESSAGE_BYTES, messageSize } from "./wireFormat.ts";
+import { errorCode } from "./sqsClient.ts";
+import { RateMeter } from "./RateMeter.ts";
+
+export interface UploaderOptions {
+  queueUrl: string;
+  gateway: string;
+  /** SendMessageBatch calls in flight at once. */
+  maxInFlightBatches: number;
+  /** First retry delay; doubles per consecutive failure up to maxBackoffMs, with jitter. */
+  baseBackoffMs: number;
+  maxBackoffMs: number;
+  /** Consecutive failed calls that mean the link is down. */
+  outageAfterFailures: number;
+  /** During an outage, one probe (a batch of one chunk) this often. */
+  probeIntervalMs: number;
+}
+
+export const DEFAULT_UPLOADER: Omit<UploaderOptions, "queueUrl" | "gateway"> = {
+  maxInFlightBatches: 4,
+  baseBackoffMs: 50,
+  maxBackoffMs: 1000,
+  outageAfterFailures: 3,
+  probeIntervalMs: 500,
+};
+
+const MAX_ENTRIES = 10;
+/** Envelope JSON and attributes per entry, above the base64 of the payload. */
+const ENTRY_OVERHEAD = 1024;
+/** Stored (compressed) bytes per batch such that base64 plus overhead stays inside SQS's 1 MiB. */
+const MAX_BATCH_STORED_BYTES = Math.floor(((MAX_MESSAGE_BYTES - MAX_ENTRIES * ENTRY_OVERHEAD) * 3) / 4);
+
+export interface UploaderStats {
+  sendCalls: number;
+  chunksAcked: number;
+  framesAcked: number;
+  bytesSent: number;
+  failedCalls: number;
+  failedEntries: number;
+  errorsByCode: Record<string, number>;
+  /** Epoch ms when the current outage began, or null while the link is up. */
+  outageSince: number | null;
+  outages: number;
+  /** Frames acknowledged per second over the last few seconds. */
+  ackRateFps: number;
+}
+
+export interface UploaderEvents {
+  /** Chunks SQS accepted, with the time of the acknowledgement. */
+  acked: [chunks: StoredChunk[], atMs: number];
+  outage: [since: number, error: string];
+  recovered: [downMs: number];
+  error: [error: Error];
+}
+
+export class Uploader extends EventEmitter<UploaderEvents> {
+  private inFlight = 0;
+  private failures = 0;
+  private stopping = false;
+  private wakeUp?: () => void;
+  private retryAt = 0;
+  private lastProbeAt = 0;
+  /** Chunks from here on are live; older pending ones are backlog. */
+  private liveFromSeq: number;
+  private readonly meter = new RateMeter(5000);
+  private readonly s: Omit<UploaderStats, "ackRateFps"> = {
+    sendCalls: 0,
+    chunksAcked: 0,
+    framesAcked: 0,
+    bytesSent: 0,
+    failedCalls: 0,
+    failedEntries: 0,
+    errorsByCode: {},
+    outageSince: null,
+    outages: 0,
+  };
+  private readonly fifo: boolean;
+
+  constructor(
+    private readonly client: SQSClient,
+    private readonly buffer: BufferStore,
+    private readonly o: UploaderOptions,
+  ) {
+    super();
+    this.fifo = o.queueUrl.endsWith(".fifo");
+    this.liveFromSeq = buffer.lastSeq() + 1;
+  }
+
+  get stats(): UploaderStats {
+    return { ...this.s, errorsByCode: { ...this.s.errorsByCode }, ackRateFps: this.meter.rate() };
+  }
+
+  /** New chunks were committed: look for work now rather than at the next tick. */
+  notify(): void {
+    this.wakeUp?.();
+  }
+
+  /** Runs until stop(); then waits for the batches in flight (their chunks end acknowledged or pending). */
+  async run(): Promise<void> {
+    while (!this.stopping) {
+      if (!this.launch()) await this.sleep(this.nextWakeMs());
+    }
+    while (this.inFlight > 0) await this.sleep(50);
+  }
+
+  stop(): void {
+    this.stopping = true;
+    this.wakeUp?.();
+  }
+
+  /** Starts one batch if the rules allow; returns whether it did. */
+  private launch(): boolean {
+    const now = Date.now();
+    if (this.inFlight >= this.o.maxInFlightBatches || now < this.retryAt) return false;
+    const down = this.s.outageSince !== null;
+    if (down && now - this.lastProbeAt < this.o.probeIntervalMs) return false;
+    const chunks = this.buffer.claim(down ? 1 : MAX_ENTRIES, MAX_BATCH_STORED_BYTES, this.liveFromSeq);
+    if (chunks.length === 0) return false;
+    if (down) this.lastProbeAt = now;
+    this.inFlight++;
+    void this.send(chunks).finally(() => {
+      this.inFlight--;
+      this.wakeUp?.();
+    });
+    return true;
+  }
+
+  private nextWakeMs(): number {
+    const now = Date.now();
+    if (now < this.retryAt) return this.retryAt - now;
+    if (this.s.outageSince !== null) return Math.max(1, this.lastProbeAt + this.o.probeIntervalMs - now);
+    return 100; // commits notify(); this only bounds a missed wake-up
+  }
+
+  private async send(chunks: StoredChunk[]): Promise<void> {
+    const bySeq = new Map(chunks.map((c) => [String(c.seq), c]));
+    const entries = chunks.map((c) => {
+      const m = encodeMessage(
+        {
+          gateway: this.o.gateway,
+          epoch: this.buffer.epoch,
+          bus: c.bus,
+          seq: [c.seq, c.seq],
+          ts: [c.firstTsUs, c.lastTsUs],
+          frames: c.frameCount,
+          codec: CODEC_NAMES[c.codec] ?? String(c.codec),
+          raw: c.rawBytes,
+        },
+        c.payload,
+      );
+      this.s.bytesSent += messageSize(m);
+      return {
+        Id: String(c.seq),
+        MessageBody: m.body,
+        MessageAttributes: m.attributes,
+        ...(this.fifo
+          ? { MessageGroupId: `${this.o.gateway}:${c.bus}`, MessageDeduplicationId: `${this.o.gateway}:${this.buffer.epoch}:${c.seq}` }
+          : {}),
+      };
+    });
+    this.s.sendCalls++;
+    let result;
+    try {
+      result = await this.client.send(new SendMessageBatchCommand({ QueueUrl: this.o.queueUrl, Entries: entries }));
+    } catch (e) {
+      this.buffer.release(chunks.map((c) => c.seq));
+      this.onFailure(errorCode(e));
+      return;
+    }
+    const now = Date.now();
+    const ok = (result.Successful ?? []).map((s) => bySeq.get(s.Id!)!).filter(Boolean);
+    if (ok.length) {
+      this.buffer.ack(ok.map((c) => c.seq));
+      const frames = ok.reduce((n, c) => n + c.frameCount, 0);
+      this.s.chunksAcked += ok.length;
+      this.s.framesAcked += frames;
+      this.meter.add(frames, now);
+      this.emit("acked", ok, now);
+      this.onSuccess(now);
+    }
+    const failed = result.Failed ?? [];
+    if (failed.length) {
+      this.buffer.release(failed.map((f) => Number(f.Id)));
+      this.s.failedEntries += failed.length;
+      for (const f of failed) this.countError(f.Code ?? "BatchEntryFailed");
+      if (!ok.length) this.onFailure(failed[0]!.Code ?? "BatchEntryFailed", false);
+      else this.retryAt = Math.max(this.retryAt, now + this.backoffMs(1));
+    }
+  }
+
+  private onSuccess(now: number): void {
+    this.failures = 0;
+    this.retryAt = 0;
+    if (this.s.outageSince !== null) {
+      const down = now - this.s.outageSince;
+      this.s.outageSince = null;
+      // What was committed while the link was down is backlog; what comes from now on is live.
+      this.liveFromSeq = this.buffer.lastSeq() + 1;
+      this.emit("recovered", down);
+    }
+  }
+
+  private onFailure(code: string, countCall = true): void {
+    if (countCall) this.countError(code);
+    this.s.failedCalls++;
+    this.failures++;
+    const now = Date.now();
+    this.retryAt = now + this.backoffMs(this.failures);
+    if (this.s.outageSince === null && this.failures >= this.o.outageAfterFailures) {
+      this.s.outageSince = now;
+      this.s.outages++;
+      this.lastProbeAt = now;
+      this.emit("outage", now, code);
+    }
+  }
+
+  private countError(code: string): void {
+    this.s.errorsByCode[code] = (this.s.errorsByCode[code] ?? 0) + 1;
+  }
+
+  /** Exponential with full jitter in [d/2, d]; capped so an outage is probed, not waited out. */
+  private backoffMs(attempt: number): number {
+    const d = Math.min(this.o.maxBackoffMs, this.o.baseBackoffMs * 2 ** Math.min(attempt - 1, 20));
+    return d / 2 + (Math.random() * d) / 2;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((done) => {
+      const t = setTimeout(finish, ms);
+      function finish() {
+        clearTimeout(t);
+        done();
+      }
+      this.wakeUp = finish;
+    });
+  }
+}
