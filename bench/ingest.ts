@@ -13,7 +13,8 @@ import { BufferStore } from "../src/buffer/BufferStore.ts";
 import { Ingestor } from "../src/gateway/Ingestor.ts";
 import { GeneratorSource, DEFAULT_GENERATOR } from "../src/source/GeneratorSource.ts";
 import { CandumpSource } from "../src/source/CandumpSource.ts";
-import { DEFAULT_BUFFER, DEFAULT_CHUNKER } from "../src/config/gatewayOptions.ts";
+import { DEFAULT_CHUNKER } from "../src/chunker/Chunker.ts";
+import { defaultBufferOptions } from "../src/config/settings.ts";
 import type { FrameSource } from "../src/source/FrameSource.ts";
 
 const { values } = parseArgs({ options: { frames: { type: "string", default: "5000000" } } });
@@ -21,7 +22,7 @@ const frames = Number(values.frames);
 const dir = mkdtempSync(join(tmpdir(), "canferry-bench-ingest-"));
 
 async function ingest(source: FrameSource, path: string) {
-  const store = BufferStore.open({ ...DEFAULT_BUFFER, path, capBytes: 8 * 1024 ** 3 });
+  const store = BufferStore.open({ ...defaultBufferOptions(path), capBytes: 8 * 1024 ** 3 });
   const ingestor = new Ingestor(source, store, DEFAULT_CHUNKER);
   const t0 = performance.now();
   const stats = await ingestor.run();

@@ -4,7 +4,7 @@ import { type Command, UsageError, commandHelp, parseCommandArgs } from "./Comma
 import { ingestCommand } from "./commands/ingest.ts";
 import { bufferStatsCommand } from "./commands/bufferStats.ts";
 import { bufferExportCommand } from "./commands/bufferExport.ts";
-import { OptionsError } from "../config/gatewayOptions.ts";
+import { ConfigError } from "../config/configFile.ts";
 import { UnitError } from "../config/units.ts";
 import { SourceSpecError } from "../source/openSource.ts";
 import { SocketCanUnavailable } from "../source/SocketCanSource.ts";
@@ -13,7 +13,7 @@ import { BufferNotFound } from "../buffer/BufferStore.ts";
 export const COMMANDS: Command[] = [ingestCommand, bufferStatsCommand, bufferExportCommand];
 
 /** Errors that mean "the input was wrong": shown as one message, no stack trace. */
-const USER_ERRORS = [UsageError, OptionsError, UnitError, SourceSpecError, SocketCanUnavailable, BufferNotFound];
+const USER_ERRORS = [UsageError, ConfigError, UnitError, SourceSpecError, SocketCanUnavailable, BufferNotFound];
 
 function mainHelp(): string {
   const w = Math.max(...COMMANDS.map((c) => c.path.join(" ").length));

@@ -5,7 +5,8 @@ import { BufferStore } from "../../src/buffer/BufferStore.ts";
 import { Gateway } from "../../src/gateway/Gateway.ts";
 import { Consumer, DEFAULT_CONSUMER, type ConsumerOptions } from "../../src/consumer/Consumer.ts";
 import { SqliteSink } from "../../src/sink/SqliteSink.ts";
-import { DEFAULT_BUFFER, DEFAULT_CHUNKER } from "../../src/config/gatewayOptions.ts";
+import { DEFAULT_CHUNKER } from "../../src/chunker/Chunker.ts";
+import { defaultBufferOptions } from "../../src/config/settings.ts";
 import { DEFAULT_UPLOADER, type UploaderOptions } from "../../src/uplink/Uploader.ts";
 import { createSqsClient, DEFAULT_SQS } from "../../src/uplink/sqsClient.ts";
 import type { FrameSource } from "../../src/source/FrameSource.ts";
@@ -18,7 +19,7 @@ export function startGateway(
   source: FrameSource,
   over: { uploader?: Partial<UploaderOptions>; chunker?: Partial<ChunkerOptions> } = {},
 ) {
-  const buffer = BufferStore.open({ ...DEFAULT_BUFFER, path: join(dir, "buffer.db") });
+  const buffer = BufferStore.open(defaultBufferOptions(join(dir, "buffer.db")));
   const client = createSqsClient({ ...DEFAULT_SQS, endpoint: sqs.endpoint });
   const gateway = new Gateway(source, buffer, {
     chunker: { ...DEFAULT_CHUNKER, ...over.chunker },

@@ -4,8 +4,10 @@ import { BufferStore } from "../../buffer/BufferStore.ts";
 import { Ingestor } from "../../gateway/Ingestor.ts";
 import { openSource, SOURCE_SPEC_HELP } from "../../source/openSource.ts";
 import type { Pace } from "../../source/CandumpSource.ts";
-import { bufferOptionsSchema, chunkerOptionsSchema, DEFAULT_BUFFER, DEFAULT_CHUNKER, validate } from "../../config/gatewayOptions.ts";
-import { parseDuration, parseSize } from "../../config/units.ts";
+import { DEFAULT_CHUNKER } from "../../chunker/Chunker.ts";
+import { loadConfig } from "../../config/configFile.ts";
+import { parseCanFilter } from "../../config/canFilter.ts";
+import { bufferOptions, chunkerOptions } from "../../config/settings.ts";
 import { createLogger } from "../../log/logger.ts";
 import { ProgressLine } from "../ProgressLine.ts";
 
@@ -19,6 +21,7 @@ export const ingestCommand: Command = {
   help: `${SOURCE_SPEC_HELP}
 
 options:
+  --config FILE         read settings from this TOML file (docs/config.md); flags override it
   --db FILE             buffer database (created if missing)
   --pace MODE           fast (default: as fast as possible) or realtime (like canplayer)
   --speed X             with --pace realtime: replay X times faster (default 1)
@@ -35,6 +38,7 @@ options:
   --error-frames        socketcan: also record error frames
   --quiet               no progress line`,
   flags: {
+    config: { type: "string" },
     db: { type: "string" },
     pace: { type: "string" },
     speed: { type: "string" },
@@ -54,31 +58,25 @@ options:
   async run(v, positionals) {
     const spec = positionals[0];
     if (!spec || positionals.length > 1) throw new UsageError("give exactly one SOURCE");
-    if (typeof v.db !== "string") throw new UsageError("--db FILE is required");
+    const config = await loadConfig(typeof v.config === "string" ? v.config : undefined, [
+      { section: "buffer", key: "path", flag: "--db", value: v.db },
+      { section: "buffer", key: "cap", flag: "--cap", value: v.cap },
+      { section: "buffer", key: "synchronous", flag: "--synchronous", value: typeof v.synchronous === "string" ? v.synchronous.toUpperCase() : undefined },
+      { section: "buffer", key: "retain_acked", flag: "--retain-acked", value: v["retain-acked"] },
+      { section: "buffer", key: "retain_acked_bytes", flag: "--retain-acked-bytes", value: v["retain-acked-bytes"] },
+      { section: "chunker", key: "linger", flag: "--linger", value: v.linger },
+      { section: "chunker", key: "max_frames", flag: "--max-frames", value: v["max-frames"] },
+      { section: "chunker", key: "max_chunk_bytes", flag: "--max-chunk-bytes", value: v["max-chunk-bytes"] },
+      { section: "chunker", key: "zstd_level", flag: "--zstd-level", value: v["zstd-level"] },
+      { section: "socketcan", key: "filters", flag: "--filter", value: v.filter },
+      { section: "socketcan", key: "error_frames", flag: "--error-frames", value: v["error-frames"] },
+    ]);
+    if (typeof v.db !== "string" && typeof v.config !== "string") throw new UsageError("--db FILE (or --config FILE) is required");
+    const buffer = bufferOptions(config);
+    const chunker = chunkerOptions(config);
     const log = createLogger("ingest");
-    const buffer = validate(
-      bufferOptionsSchema,
-      {
-        path: v.db,
-        capBytes: v.cap ? parseSize(String(v.cap)) : DEFAULT_BUFFER.capBytes,
-        synchronous: v.synchronous ? String(v.synchronous).toUpperCase() : DEFAULT_BUFFER.synchronous,
-        retainAckedMs: v["retain-acked"] ? parseDuration(String(v["retain-acked"])) : DEFAULT_BUFFER.retainAckedMs,
-        retainAckedBytes: v["retain-acked-bytes"] ? parseSize(String(v["retain-acked-bytes"])) : DEFAULT_BUFFER.retainAckedBytes,
-      },
-      { path: "--db", capBytes: "--cap", synchronous: "--synchronous", retainAckedMs: "--retain-acked", retainAckedBytes: "--retain-acked-bytes" },
-    );
-    const chunker = validate(
-      chunkerOptionsSchema,
-      {
-        lingerMs: v.linger ? parseDuration(String(v.linger)) : DEFAULT_CHUNKER.lingerMs,
-        maxFrames: v["max-frames"] ? Number(v["max-frames"]) : DEFAULT_CHUNKER.maxFrames,
-        maxRawBytes: v["max-chunk-bytes"] ? parseSize(String(v["max-chunk-bytes"])) : DEFAULT_CHUNKER.maxRawBytes,
-        zstdLevel: v["zstd-level"] ? Number(v["zstd-level"]) : DEFAULT_CHUNKER.zstdLevel,
-      },
-      { lingerMs: "--linger", maxFrames: "--max-frames", maxRawBytes: "--max-chunk-bytes", zstdLevel: "--zstd-level" },
-    );
     const pace = parsePace(v.pace, v.speed);
-    const filters = ((v.filter as unknown as string[] | undefined) ?? []).map(parseFilter);
+    const filters = config.socketcan.filters.map(parseCanFilter);
 
     const store = BufferStore.open(buffer);
     let reported = 0;
@@ -87,7 +85,7 @@ options:
       loop: v.loop === true,
       batchFrames: 4096,
       filters,
-      errorFrames: v["error-frames"] === true,
+      errorFrames: config.socketcan.error_frames,
       progressOf: (key) => store.progress(key),
       onMalformed: (line, reason, text) => {
         if (reported++ < REPORTED_MALFORMED) log.warn({ line, reason, text: text.slice(0, 200) }, "malformed line skipped");
@@ -127,15 +125,4 @@ function parsePace(pace: unknown, speed: unknown): Pace {
   const s = speed === undefined ? 1 : Number(speed);
   if (!(s > 0 && s <= 1e6)) throw new UsageError(`--speed must be a number above 0 (got ${String(speed)})`);
   return { mode: "realtime", speed: s };
-}
-
-function parseFilter(text: string) {
-  const m = /^([0-9a-f]+)(x?)([:~])([0-9a-f]+)(x?)$/i.exec(text);
-  if (!m) throw new UsageError(`--filter ${text}: expected ID:MASK or ID~MASK in hex, e.g. 123:7FF`);
-  const ext = m[2] === "x" || m[5] === "x";
-  const id = parseInt(m[1]!, 16);
-  const mask = parseInt(m[4]!, 16);
-  const max = ext ? 0x1fffffff : 0x7ff;
-  if (id > max || mask > max) throw new UsageError(`--filter ${text}: id and mask must be at most ${max.toString(16)}`);
-  return { id, mask, invert: m[3] === "~", ext };
 }
