@@ -4,13 +4,23 @@ import { type Command, UsageError, commandHelp, parseCommandArgs } from "./Comma
 import { ingestCommand } from "./commands/ingest.ts";
 import { bufferStatsCommand } from "./commands/bufferStats.ts";
 import { bufferExportCommand } from "./commands/bufferExport.ts";
+import { gatewayCommand } from "./commands/gateway.ts";
+import { consumerCommand } from "./commands/consumer.ts";
+import { demoCommand } from "./commands/demo.ts";
 import { ConfigError } from "../config/configFile.ts";
 import { UnitError } from "../config/units.ts";
 import { SourceSpecError } from "../source/openSource.ts";
 import { SocketCanUnavailable } from "../source/SocketCanSource.ts";
 import { BufferNotFound } from "../buffer/BufferStore.ts";
 
-export const COMMANDS: Command[] = [ingestCommand, bufferStatsCommand, bufferExportCommand];
+export const COMMANDS: Command[] = [
+  demoCommand,
+  gatewayCommand,
+  consumerCommand,
+  ingestCommand,
+  bufferStatsCommand,
+  bufferExportCommand,
+];
 
 /** Errors that mean "the input was wrong": shown as one message, no stack trace. */
 const USER_ERRORS = [UsageError, ConfigError, UnitError, SourceSpecError, SocketCanUnavailable, BufferNotFound];

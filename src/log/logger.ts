@@ -3,6 +3,7 @@ import pino, { type Logger } from "pino";
 
 export type { Logger };
 
-export function createLogger(name: string): Logger {
-  return pino({ name, level: process.env.CANFERRY_LOG_LEVEL ?? "info" }, pino.destination({ fd: 2, sync: true }));
+/** `level` is the default; CANFERRY_LOG_LEVEL overrides it. */
+export function createLogger(name: string, level = "info"): Logger {
+  return pino({ name, level: process.env.CANFERRY_LOG_LEVEL ?? level }, pino.destination({ fd: 2, sync: true }));
 }

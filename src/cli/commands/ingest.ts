@@ -10,6 +10,7 @@ import { parseCanFilter } from "../../config/canFilter.ts";
 import { bufferOptions, chunkerOptions } from "../../config/settings.ts";
 import { createLogger } from "../../log/logger.ts";
 import { ProgressLine } from "../ProgressLine.ts";
+import { onStopSignals } from "../signals.ts";
 
 /** Malformed lines reported one by one; past this only the count grows. */
 const REPORTED_MALFORMED = 10;
@@ -96,9 +97,7 @@ options:
       throw e;
     });
     const ingestor = new Ingestor(source, store, chunker);
-    const stop = () => ingestor.stop();
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
+    const offSignals = onStopSignals(() => ingestor.stop());
     const progress = v.quiet ? undefined : new ProgressLine(source, ingestor, spec);
     log.info({ source: source.name, db: buffer.path }, "ingest started");
     try {
@@ -107,8 +106,7 @@ options:
       log.info({ ...stats, ...source.counters }, "ingest finished");
     } finally {
       progress?.stop();
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
+      offSignals();
       store.close();
     }
     return 0;

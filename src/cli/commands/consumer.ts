@@ -1,0 +1,30 @@
+import type { Command } from "../Command.ts";
+import { loadConfig } from "../../config/configFile.ts";
+import { createLogger } from "../../log/logger.ts";
+import { openConsumer } from "../../consumer/openConsumer.ts";
+import { onStopSignals } from "../signals.ts";
+
+export const consumerCommand: Command = {
+  path: ["consumer"],
+  summary: "Run a consumer: SQS into a sink (sqlite, candump or ndjson files).",
+  usage: "consumer --config FILE",
+  help: `options:
+  --config FILE         TOML configuration (docs/config.md); CANFERRY_SECTION_KEY variables override it`,
+  flags: { config: { type: "string" } },
+  async run(v) {
+    const config = await loadConfig(typeof v.config === "string" ? v.config : undefined);
+    const log = createLogger("consumer");
+    const { consumer, done } = openConsumer(config, log);
+    const off = onStopSignals(() => {
+      log.info("stopping: no new receives, finishing and deleting what was received");
+      consumer.stop();
+    });
+    try {
+      await done;
+    } finally {
+      off();
+    }
+    log.info({ ...consumer.stats, e2eP95Ms: consumer.e2e.percentileMs(95) }, "consumer stopped");
+    return 0;
+  },
+};

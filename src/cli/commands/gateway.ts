@@ -1,0 +1,31 @@
+import type { Command } from "../Command.ts";
+import { loadConfig } from "../../config/configFile.ts";
+import { createLogger } from "../../log/logger.ts";
+import { openGateway } from "../../gateway/openGateway.ts";
+import { onStopSignals } from "../signals.ts";
+
+export const gatewayCommand: Command = {
+  path: ["gateway"],
+  summary: "Run the gateway: a source into the buffer, and the buffer to SQS.",
+  usage: "gateway --config FILE [--source SPEC]",
+  help: `options:
+  --config FILE         TOML configuration (docs/config.md); CANFERRY_SECTION_KEY variables override it
+  --source SPEC         instead of gateway.source, e.g. socketcan:can0 or candump:log.txt`,
+  flags: { config: { type: "string" }, source: { type: "string" } },
+  async run(v) {
+    const config = await loadConfig(typeof v.config === "string" ? v.config : undefined);
+    const log = createLogger("gateway");
+    const { gateway, done } = await openGateway(config, typeof v.source === "string" ? v.source : undefined, log);
+    const off = onStopSignals(() => {
+      log.info("stopping: committing open chunks, finishing uploads in flight");
+      gateway.stop();
+    });
+    try {
+      await done;
+    } finally {
+      off();
+    }
+    log.info({ ...gateway.ingestor.stats, ...gateway.uploader?.stats }, "gateway stopped");
+    return 0;
+  },
+};

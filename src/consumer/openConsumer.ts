@@ -1,0 +1,29 @@
+/** Builds a running consumer from the config, with its events logged. */
+import type { CanferryConfig } from "../config/configFile.ts";
+import { ConfigError } from "../config/configFile.ts";
+import { consumerOptions, sqsSettings } from "../config/settings.ts";
+import type { Logger } from "../log/logger.ts";
+import { openSink } from "../sink/openSink.ts";
+import { createSqsClient } from "../uplink/sqsClient.ts";
+import { Consumer } from "./Consumer.ts";
+
+export interface OpenedConsumer {
+  consumer: Consumer;
+  done: Promise<void>;
+}
+
+export function openConsumer(config: CanferryConfig, log: Logger): OpenedConsumer {
+  const queueUrl = config.sqs.queue_url;
+  if (!queueUrl) throw new ConfigError("no queue: set sqs.queue_url in the config (or CANFERRY_SQS_QUEUE_URL)");
+  const sink = openSink(config.sink);
+  const client = createSqsClient(sqsSettings(config, config.consumer.wait_time));
+  const consumer = new Consumer(client, sink, consumerOptions(config, queueUrl));
+  consumer.on("poison", (messageId, reason) => log.warn({ messageId, reason }, "undecodable message left to the dead-letter queue"));
+  consumer.on("error", (e) => log.error({ err: e.message }, "sink write failed; the message will be retried"));
+  log.info({ queueUrl, sink: config.sink.type, path: config.sink.path }, "consumer started");
+  const done = consumer.run().finally(async () => {
+    await sink.close();
+    client.destroy();
+  });
+  return { consumer, done };
+}

@@ -1,0 +1,61 @@
+/** Builds a running gateway from the config: buffer, source, uplink, with its events logged. */
+import { BufferStore } from "../buffer/BufferStore.ts";
+import type { CanferryConfig } from "../config/configFile.ts";
+import { ConfigError } from "../config/configFile.ts";
+import { parseCanFilter } from "../config/canFilter.ts";
+import { bufferOptions, chunkerOptions, sqsSettings, uploaderOptions } from "../config/settings.ts";
+import type { Logger } from "../log/logger.ts";
+import { openSource } from "../source/openSource.ts";
+import { createSqsClient } from "../uplink/sqsClient.ts";
+import { Gateway } from "./Gateway.ts";
+
+/** Malformed lines reported one by one; past this only the count grows. */
+const REPORTED_MALFORMED = 10;
+
+export interface OpenedGateway {
+  gateway: Gateway;
+  /** Resolves when the gateway has stopped and its buffer is closed. */
+  done: Promise<void>;
+}
+
+export async function openGateway(config: CanferryConfig, sourceSpec: string | undefined, log: Logger): Promise<OpenedGateway> {
+  const spec = sourceSpec ?? config.gateway.source;
+  if (!spec) throw new ConfigError("no source: set gateway.source in the config or pass --source (e.g. socketcan:can0)");
+  const queueUrl = config.sqs.queue_url;
+  if (!queueUrl) throw new ConfigError("no queue: set sqs.queue_url in the config (or CANFERRY_SQS_QUEUE_URL)");
+  const filters = config.socketcan.filters.map(parseCanFilter);
+  const buffer = BufferStore.open(bufferOptions(config));
+  let reported = 0;
+  let source;
+  try {
+    source = await openSource(spec, {
+      pace: config.gateway.pace === "fast" ? { mode: "fast" } : { mode: "realtime", speed: config.gateway.speed },
+      loop: config.gateway.loop,
+      batchFrames: 4096,
+      filters,
+      errorFrames: config.socketcan.error_frames,
+      progressOf: (key) => buffer.progress(key),
+      onMalformed: (line, reason, text) => {
+        if (reported++ < REPORTED_MALFORMED) log.warn({ line, reason, text: text.slice(0, 200) }, "malformed line skipped");
+      },
+      onInterfaceEvent: (iface, event, detail) => log.warn({ iface, event, detail }, `interface ${event}`),
+    });
+  } catch (e) {
+    buffer.close();
+    throw e;
+  }
+  const client = createSqsClient(sqsSettings(config));
+  const gateway = new Gateway(source, buffer, {
+    chunker: chunkerOptions(config),
+    uplink: { client, options: uploaderOptions(config, queueUrl) },
+    pruneIntervalMs: 10_000,
+  });
+  gateway.uploader!.on("outage", (since, error) => log.warn({ since: new Date(since).toISOString(), error }, "uplink down; buffering"));
+  gateway.uploader!.on("recovered", (downMs) => log.info({ downMs }, "uplink back; draining the backlog"));
+  log.info({ gateway: config.gateway.id, source: source.name, buffer: buffer.options.path, epoch: buffer.epoch, queueUrl }, "gateway started");
+  const done = gateway.run().finally(() => {
+    buffer.close();
+    client.destroy();
+  });
+  return { gateway, done };
+}
