@@ -185,12 +185,15 @@ export class BufferStore {
       .prepare();
   }
 
-  /** Opens (creating and migrating) a buffer; chunks left in flight by a previous run become pending. */
-  static open(options: BufferOptions): BufferStore {
+  /**
+   * Opens (creating and migrating) a buffer; chunks left in flight by a previous run become pending.
+   * A second process beside a running gateway (replay) passes `requeue: false` to leave its batches be.
+   */
+  static open(options: BufferOptions, { requeue = true } = {}): BufferStore {
     if (options.capBytes < MIN_CAP_BYTES)
       throw new RangeError(`buffer cap ${options.capBytes} bytes is below the minimum of ${MIN_CAP_BYTES}`);
     const store = new BufferStore(options, openDatabase(options.path, options.synchronous), false);
-    store.requeueInFlight();
+    if (requeue) store.requeueInFlight();
     return store;
   }
 
@@ -354,6 +357,38 @@ export class BufferStore {
       .where(and(inArray(chunks.seq, [...seqs]), eq(chunks.state, from)))
       .returning({ seq: chunks.seq })
       .all().length;
+  }
+
+  /**
+   * Puts retained, acknowledged chunks overlapping a time range back in the queue to be sent again
+   * (`canferry replay`). Returns their sequence numbers.
+   */
+  replayAcked(filter: ChunkFilter): number[] {
+    const conds = [eq(chunks.state, ChunkState.ACKED)];
+    if (filter.bus !== undefined) conds.push(eq(chunks.bus, filter.bus));
+    if (filter.fromUs !== undefined) conds.push(gte(chunks.lastTsUs, filter.fromUs));
+    if (filter.toUs !== undefined) conds.push(lte(chunks.firstTsUs, filter.toUs));
+    return this.db
+      .update(chunks)
+      .set({ state: ChunkState.PENDING, ackedAtMs: null })
+      .where(and(...conds))
+      .returning({ seq: chunks.seq })
+      .all()
+      .map((r) => r.seq);
+  }
+
+  /** How many of these chunks are not acknowledged (yet). */
+  countUnacked(seqs: readonly number[]): number {
+    let n = 0;
+    for (let i = 0; i < seqs.length; i += 500) {
+      const part = seqs.slice(i, i + 500);
+      n += this.db
+        .select({ n: sql<number>`count(*)` })
+        .from(chunks)
+        .where(and(inArray(chunks.seq, part), sql`${chunks.state} != ${ChunkState.ACKED}`))
+        .get()!.n;
+    }
+    return n;
   }
 
   /** Removes acknowledged chunks outside the retention window (age and size). */

@@ -7,6 +7,7 @@ import { bufferExportCommand } from "./commands/bufferExport.ts";
 import { gatewayCommand } from "./commands/gateway.ts";
 import { consumerCommand } from "./commands/consumer.ts";
 import { demoCommand } from "./commands/demo.ts";
+import { replayCommand } from "./commands/replay.ts";
 import { ConfigError } from "../config/configFile.ts";
 import { UnitError } from "../config/units.ts";
 import { SourceSpecError } from "../source/openSource.ts";
@@ -20,6 +21,7 @@ export const COMMANDS: Command[] = [
   ingestCommand,
   bufferStatsCommand,
   bufferExportCommand,
+  replayCommand,
 ];
 
 /** Errors that mean "the input was wrong": shown as one message, no stack trace. */

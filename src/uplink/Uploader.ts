@@ -71,8 +71,11 @@ export class Uploader extends EventEmitter<UploaderEvents> {
   private wakeUp?: () => void;
   private retryAt = 0;
   private lastProbeAt = 0;
+  /** Last time SQS answered anything (success or error); silence with calls outstanding is a hang. */
+  private lastAnswerAt = Date.now();
+  private lastSuccessAt = 0;
   /** Chunks from here on are live; older pending ones are backlog. */
-  private liveFromSeq: number;
+  private live: number;
   private readonly meter = new RateMeter(5000);
   private readonly s: Omit<UploaderStats, "ackRateFps"> = {
     sendCalls: 0,
@@ -94,7 +97,12 @@ export class Uploader extends EventEmitter<UploaderEvents> {
   ) {
     super();
     this.fifo = o.queueUrl.endsWith(".fifo");
-    this.liveFromSeq = buffer.lastSeq() + 1;
+    this.live = buffer.lastSeq() + 1;
+  }
+
+  /** The first sequence number that counts as live (sent before the backlog). */
+  get liveFromSeq(): number {
+    return this.live;
   }
 
   get stats(): UploaderStats {
@@ -119,28 +127,57 @@ export class Uploader extends EventEmitter<UploaderEvents> {
     this.wakeUp?.();
   }
 
+  /**
+   * While the link is down, or calls hang with no answer (a blackholed link answers nothing until the
+   * request timeout), the uploader only probes: one chunk every probeIntervalMs, outside the in-flight
+   * limit so hung calls cannot hold the probes back. That is what notices the link's return quickly.
+   */
+  private probing(now: number): boolean {
+    return this.s.outageSince !== null || (this.inFlight > 0 && now - this.lastAnswerAt > this.o.probeIntervalMs);
+  }
+
+  /** Calls outstanding and no answer for two probe intervals: the link is down, even before timeouts say so. */
+  private checkSilence(now: number): void {
+    if (this.s.outageSince === null && this.inFlight > 0 && now - this.lastAnswerAt > 2 * this.o.probeIntervalMs)
+      this.declareOutage(this.lastAnswerAt, "NoAnswer");
+  }
+
+  private declareOutage(since: number, code: string): void {
+    this.s.outageSince = since;
+    this.s.outages++;
+    this.emit("outage", since, code);
+  }
+
   /** Starts one batch if the rules allow; returns whether it did. */
   private launch(): boolean {
     const now = Date.now();
-    if (this.inFlight >= this.o.maxInFlightBatches || now < this.retryAt) return false;
-    const down = this.s.outageSince !== null;
-    if (down && now - this.lastProbeAt < this.o.probeIntervalMs) return false;
-    const chunks = this.buffer.claim(down ? 1 : MAX_ENTRIES, MAX_BATCH_STORED_BYTES, this.liveFromSeq);
+    this.checkSilence(now);
+    const probe = this.probing(now);
+    if (probe ? now - this.lastProbeAt < this.o.probeIntervalMs : this.inFlight >= this.o.maxInFlightBatches || now < this.retryAt)
+      return false;
+    const chunks = this.buffer.claim(probe ? 1 : MAX_ENTRIES, MAX_BATCH_STORED_BYTES, this.live);
     if (chunks.length === 0) return false;
-    if (down) this.lastProbeAt = now;
+    if (probe) this.lastProbeAt = now;
     this.inFlight++;
-    void this.send(chunks).finally(() => {
-      this.inFlight--;
-      this.wakeUp?.();
-    });
+    void this.send(chunks)
+      .catch((e: Error) => {
+        // The buffer itself failed (e.g. its disk): the chunks stay in flight until the next start.
+        if (this.listenerCount("error")) this.emit("error", e);
+        else console.error(e);
+      })
+      .finally(() => {
+        this.inFlight--;
+        this.wakeUp?.();
+      });
     return true;
   }
 
   private nextWakeMs(): number {
     const now = Date.now();
+    if (this.probing(now)) return Math.max(1, this.lastProbeAt + this.o.probeIntervalMs - now);
     if (now < this.retryAt) return this.retryAt - now;
-    if (this.s.outageSince !== null) return Math.max(1, this.lastProbeAt + this.o.probeIntervalMs - now);
-    return 100; // commits notify(); this only bounds a missed wake-up
+    // Commits call notify(); this bounds a missed wake-up and notices a hang starting.
+    return Math.min(100, this.o.probeIntervalMs);
   }
 
   private async send(chunks: StoredChunk[]): Promise<void> {
@@ -170,15 +207,19 @@ export class Uploader extends EventEmitter<UploaderEvents> {
       };
     });
     this.s.sendCalls++;
+    const startedAt = Date.now();
     let result;
     try {
       result = await this.client.send(new SendMessageBatchCommand({ QueueUrl: this.o.queueUrl, Entries: entries }));
     } catch (e) {
       this.buffer.release(chunks.map((c) => c.seq));
-      this.onFailure(errorCode(e));
+      // A call that hung through an outage the uploader has since seen the end of says nothing new.
+      if (startedAt < this.lastSuccessAt) this.countError(errorCode(e));
+      else this.onFailure(errorCode(e));
       return;
     }
     const now = Date.now();
+    this.lastAnswerAt = now;
     const ok = (result.Successful ?? []).map((s) => bySeq.get(s.Id!)!).filter(Boolean);
     if (ok.length) {
       this.buffer.ack(ok.map((c) => c.seq));
@@ -200,13 +241,14 @@ export class Uploader extends EventEmitter<UploaderEvents> {
   }
 
   private onSuccess(now: number): void {
+    this.lastSuccessAt = now;
     this.failures = 0;
     this.retryAt = 0;
     if (this.s.outageSince !== null) {
       const down = now - this.s.outageSince;
       this.s.outageSince = null;
       // What was committed while the link was down is backlog; what comes from now on is live.
-      this.liveFromSeq = this.buffer.lastSeq() + 1;
+      this.live = this.buffer.lastSeq() + 1;
       this.emit("recovered", down);
     }
   }
@@ -216,12 +258,11 @@ export class Uploader extends EventEmitter<UploaderEvents> {
     this.s.failedCalls++;
     this.failures++;
     const now = Date.now();
+    this.lastAnswerAt = now;
     this.retryAt = now + this.backoffMs(this.failures);
     if (this.s.outageSince === null && this.failures >= this.o.outageAfterFailures) {
-      this.s.outageSince = now;
-      this.s.outages++;
       this.lastProbeAt = now;
-      this.emit("outage", now, code);
+      this.declareOutage(now, code);
     }
   }
 
