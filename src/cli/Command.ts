@@ -4,9 +4,6 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 export type Flags = NonNullable<ParseArgsConfig["options"]>;
 
 export interface Command {
-  /** Words that select it, e.g. ["buffer", "stats"]. */
-  path: string[];
-  summary: string;
   usage: string;
   /** Help text for the flags, shown by --help. */
   help: string;
@@ -27,6 +24,14 @@ export function parseCommandArgs(cmd: Command, argv: string[]) {
   }
 }
 
-export function commandHelp(cmd: Command): string {
-  return `${cmd.summary}\n\nusage: canferry ${cmd.usage}\n\n${cmd.help}\n  -h, --help            this text\n`;
+export function commandHelp(cmd: Command, summary: string): string {
+  return `${summary}\n\nusage: canferry ${cmd.usage}\n\n${cmd.help}\n  -h, --help            this text\n`;
+}
+
+/** A command as the top-level help lists it; its module (and what that imports) loads only when run. */
+export interface CommandEntry {
+  /** Words that select it, e.g. ["buffer", "stats"]. */
+  path: string[];
+  summary: string;
+  load(): Promise<Command>;
 }

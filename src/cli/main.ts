@@ -1,27 +1,21 @@
 #!/usr/bin/env bun
 /** The `canferry` command: subcommands, --help everywhere, clear errors with exit code 2 for misuse. */
-import { type Command, UsageError, commandHelp, parseCommandArgs } from "./Command.ts";
-import { ingestCommand } from "./commands/ingest.ts";
-import { bufferStatsCommand } from "./commands/bufferStats.ts";
-import { bufferExportCommand } from "./commands/bufferExport.ts";
-import { gatewayCommand } from "./commands/gateway.ts";
-import { consumerCommand } from "./commands/consumer.ts";
-import { demoCommand } from "./commands/demo.ts";
-import { replayCommand } from "./commands/replay.ts";
+import { type CommandEntry, UsageError, commandHelp, parseCommandArgs } from "./Command.ts";
 import { ConfigError } from "../config/configFile.ts";
 import { UnitError } from "../config/units.ts";
 import { SourceSpecError } from "../source/openSource.ts";
 import { SocketCanUnavailable } from "../source/SocketCanSource.ts";
 import { BufferNotFound } from "../buffer/BufferStore.ts";
 
-export const COMMANDS: Command[] = [
-  demoCommand,
-  gatewayCommand,
-  consumerCommand,
-  ingestCommand,
-  bufferStatsCommand,
-  bufferExportCommand,
-  replayCommand,
+export const COMMANDS: CommandEntry[] = [
+  { path: ["demo"], summary: "The whole pipeline on this machine: local SQS, a gateway replaying a real log, a consumer.", load: async () => (await import("./commands/demo.ts")).demoCommand },
+  { path: ["gateway"], summary: "Run the gateway: a source into the buffer, and the buffer to SQS.", load: async () => (await import("./commands/gateway.ts")).gatewayCommand },
+  { path: ["consumer"], summary: "Run a consumer: SQS into a sink (sqlite, candump or ndjson files).", load: async () => (await import("./commands/consumer.ts")).consumerCommand },
+  { path: ["ingest"], summary: "Read frames from a source into the SQLite buffer.", load: async () => (await import("./commands/ingest.ts")).ingestCommand },
+  { path: ["buffer", "stats"], summary: "Show what a buffer holds: chunks and frames by state, size, time range, evictions.", load: async () => (await import("./commands/bufferStats.ts")).bufferStatsCommand },
+  { path: ["buffer", "export"], summary: "Write buffered frames as candump -l lines (canplayer replays them), in capture order.", load: async () => (await import("./commands/bufferExport.ts")).bufferExportCommand },
+  { path: ["replay"], summary: "Send retained, already acknowledged chunks again, for a consumer that lost data.", load: async () => (await import("./commands/replay.ts")).replayCommand },
+  { path: ["local-sqs"], summary: "Serve a local SQS (fauxqs, 127.0.0.1 only) with a queue and its dead-letter queue.", load: async () => (await import("./commands/localSqs.ts")).localSqsCommand },
 ];
 
 /** Errors that mean "the input was wrong": shown as one message, no stack trace. */
@@ -34,31 +28,32 @@ function mainHelp(): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const cmd = COMMANDS.find((c) => c.path.every((w, i) => argv[i] === w));
-  if (!cmd) {
+  const entry = COMMANDS.find((c) => c.path.every((w, i) => argv[i] === w));
+  if (!entry) {
     if (argv.length === 0 || argv[0] === "--help" || argv[0] === "-h" || argv[0] === "help") {
       process.stdout.write(mainHelp());
       return argv.length === 0 ? 2 : 0;
     }
     const group = COMMANDS.filter((c) => c.path[0] === argv[0]);
     if (group.length && (argv.length === 1 || argv[1] === "--help" || argv[1] === "-h")) {
-      process.stdout.write(group.map((c) => `canferry ${c.usage}\n  ${c.summary}`).join("\n") + "\n");
+      process.stdout.write(group.map((c) => `canferry ${c.path.join(" ")} ...\n  ${c.summary}`).join("\n") + "\n");
       return argv.length === 1 ? 2 : 0;
     }
     process.stderr.write(`canferry: unknown command '${argv.slice(0, 2).join(" ")}'\n\n${mainHelp()}`);
     return 2;
   }
-  const rest = argv.slice(cmd.path.length);
+  const cmd = await entry.load();
+  const rest = argv.slice(entry.path.length);
   try {
     const { values, positionals } = parseCommandArgs(cmd, rest);
     if (values.help) {
-      process.stdout.write(commandHelp(cmd));
+      process.stdout.write(commandHelp(cmd, entry.summary));
       return 0;
     }
     return await cmd.run(values as Record<string, string | boolean | undefined>, positionals);
   } catch (e) {
     if (USER_ERRORS.some((k) => e instanceof k)) {
-      process.stderr.write(`canferry ${cmd.path.join(" ")}: ${(e as Error).message}\n`);
+      process.stderr.write(`canferry ${entry.path.join(" ")}: ${(e as Error).message}\n`);
       if (e instanceof UsageError) process.stderr.write(`usage: canferry ${cmd.usage} (see --help)\n`);
       return 2;
     }

@@ -89,6 +89,7 @@ export const configSchema = z
       .object({
         max_in_flight_batches: int(1, 64).default(4),
         probe_interval: duration(50, 1500).default(500),
+        drain_on_stop: duration(0, 600_000).default(5000),
       })
       .strict()
       .prefault({}),

@@ -1,8 +1,8 @@
 /** From the validated config to each stage's options. */
 import type { BufferOptions } from "../buffer/BufferStore.ts";
 import type { ChunkerOptions } from "../chunker/Chunker.ts";
-import { DEFAULT_CONSUMER, type ConsumerOptions } from "../consumer/Consumer.ts";
-import { DEFAULT_UPLOADER, type UploaderOptions } from "../uplink/Uploader.ts";
+import { DEFAULT_CONSUMER, type ConsumerOptions } from "../consumer/ConsumerOptions.ts";
+import { DEFAULT_UPLOADER, type UploaderOptions } from "../uplink/UploaderOptions.ts";
 import type { SqsSettings } from "../uplink/sqsClient.ts";
 import { parseConfig, type CanferryConfig } from "./configFile.ts";
 

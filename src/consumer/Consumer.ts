@@ -16,40 +16,11 @@ import {
 } from "@aws-sdk/client-sqs";
 import type { FrameSink } from "../sink/FrameSink.ts";
 import { decodeEnvelope, decodeEnvelopeChunk, WireDecodeError, type ChunkEnvelope } from "../uplink/wireFormat.ts";
-import { errorCode } from "../uplink/sqsClient.ts";
+import { billedRequests, errorCode } from "../uplink/sqsClient.ts";
 import { LatencyHistogram } from "../metrics/LatencyHistogram.ts";
 import { PriorityQueue } from "./PriorityQueue.ts";
 import { nowUs } from "../source/FrameSource.ts";
-
-export interface ConsumerOptions {
-  queueUrl: string;
-  /** Long-poll loops. */
-  pollers: number;
-  /** Messages processed at once. */
-  workers: number;
-  /** Messages held at most (queued for a worker, being processed, or being received). */
-  prefetch: number;
-  waitTimeSeconds: number;
-  /** Visibility timeout asked for on receive; extended while a message is held. */
-  visibilityTimeoutS: number;
-  /** A delete waits at most this long for nine others to share its DeleteMessageBatch call. */
-  deleteBatchMs: number;
-  /** stop() gives up on unfinished work after this long (the messages then simply reappear). */
-  shutdownTimeoutMs: number;
-  /** An undecodable message is made visible again at once this many receives, so the redrive policy moves it soon. */
-  poisonFastRetries: number;
-}
-
-export const DEFAULT_CONSUMER: Omit<ConsumerOptions, "queueUrl"> = {
-  pollers: 4,
-  workers: 4,
-  prefetch: 100,
-  waitTimeSeconds: 20,
-  visibilityTimeoutS: 30,
-  deleteBatchMs: 25,
-  shutdownTimeoutMs: 10_000,
-  poisonFastRetries: 5,
-};
+import type { ConsumerOptions } from "./ConsumerOptions.ts";
 
 interface Held {
   message: Message;
@@ -67,6 +38,8 @@ export interface ConsumerStats {
   duplicates: number;
   deleteCalls: number;
   deleteFailures: number;
+  /** What AWS bills for receives, deletes and visibility changes (64 KiB units of payload). */
+  billedRequests: number;
   visibilityCalls: number;
   poison: number;
   sinkErrors: number;
@@ -90,6 +63,7 @@ const EMPTY_STATS: Omit<ConsumerStats, "held" | "busyWorkers" | "errorsByCode"> 
   duplicates: 0,
   deleteCalls: 0,
   deleteFailures: 0,
+  billedRequests: 0,
   visibilityCalls: 0,
   poison: 0,
   sinkErrors: 0,
@@ -203,6 +177,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
         this.s.receiveCalls++;
       }
       this.reserved -= max;
+      this.s.billedRequests += billedRequests(messages.reduce((n, m) => n + (m.Body?.length ?? 0), 0));
       if (messages.length === 0) {
         this.s.emptyReceives++;
         continue;
@@ -280,6 +255,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
     if (receives > this.o.poisonFastRetries) return; // leave it invisible; the redrive policy will act
     try {
       this.s.visibilityCalls++;
+      this.s.billedRequests++;
       await this.client.send(new ChangeMessageVisibilityCommand({ QueueUrl: this.o.queueUrl, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 }));
     } catch (e) {
       this.countError(errorCode(e));
@@ -308,6 +284,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
 
   private async deleteBatch(batch: Held[]): Promise<void> {
     this.s.deleteCalls++;
+    this.s.billedRequests++;
     try {
       const r = await this.client.send(
         new DeleteMessageBatchCommand({
@@ -342,6 +319,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
     for (let i = 0; i < due.length; i += 10) {
       const batch = due.slice(i, i + 10);
       this.s.visibilityCalls++;
+      this.s.billedRequests++;
       try {
         await this.client.send(
           new ChangeMessageVisibilityBatchCommand({

@@ -49,6 +49,7 @@ export async function openGateway(config: CanferryConfig, sourceSpec: string | u
     chunker: chunkerOptions(config),
     uplink: { client, options: uploaderOptions(config, queueUrl) },
     pruneIntervalMs: 10_000,
+    drainOnStopMs: config.uplink.drain_on_stop,
   });
   gateway.uploader!.on("outage", (since, error) => log.warn({ since: new Date(since).toISOString(), error }, "uplink down; buffering"));
   gateway.uploader!.on("recovered", (downMs) => log.info({ downMs }, "uplink back; draining the backlog"));

@@ -10,30 +10,9 @@ import { EventEmitter } from "node:events";
 import { SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { BufferStore, StoredChunk } from "../buffer/BufferStore.ts";
 import { CODEC_NAMES, encodeMessage, MAX_MESSAGE_BYTES, messageSize } from "./wireFormat.ts";
-import { errorCode } from "./sqsClient.ts";
+import { billedRequests, errorCode } from "./sqsClient.ts";
 import { RateMeter } from "./RateMeter.ts";
-
-export interface UploaderOptions {
-  queueUrl: string;
-  gateway: string;
-  /** SendMessageBatch calls in flight at once. */
-  maxInFlightBatches: number;
-  /** First retry delay; doubles per consecutive failure up to maxBackoffMs, with jitter. */
-  baseBackoffMs: number;
-  maxBackoffMs: number;
-  /** Consecutive failed calls that mean the link is down. */
-  outageAfterFailures: number;
-  /** During an outage, one probe (a batch of one chunk) this often. */
-  probeIntervalMs: number;
-}
-
-export const DEFAULT_UPLOADER: Omit<UploaderOptions, "queueUrl" | "gateway"> = {
-  maxInFlightBatches: 4,
-  baseBackoffMs: 50,
-  maxBackoffMs: 1000,
-  outageAfterFailures: 3,
-  probeIntervalMs: 500,
-};
+import type { UploaderOptions } from "./UploaderOptions.ts";
 
 const MAX_ENTRIES = 10;
 /** Envelope JSON and attributes per entry, above the base64 of the payload. */
@@ -46,6 +25,8 @@ export interface UploaderStats {
   chunksAcked: number;
   framesAcked: number;
   bytesSent: number;
+  /** What AWS bills: one request per call per started 64 KiB of payload. */
+  billedRequests: number;
   failedCalls: number;
   failedEntries: number;
   errorsByCode: Record<string, number>;
@@ -82,6 +63,7 @@ export class Uploader extends EventEmitter<UploaderEvents> {
     chunksAcked: 0,
     framesAcked: 0,
     bytesSent: 0,
+    billedRequests: 0,
     failedCalls: 0,
     failedEntries: 0,
     errorsByCode: {},
@@ -182,6 +164,7 @@ export class Uploader extends EventEmitter<UploaderEvents> {
 
   private async send(chunks: StoredChunk[]): Promise<void> {
     const bySeq = new Map(chunks.map((c) => [String(c.seq), c]));
+    let batchBytes = 0;
     const entries = chunks.map((c) => {
       const m = encodeMessage(
         {
@@ -196,7 +179,7 @@ export class Uploader extends EventEmitter<UploaderEvents> {
         },
         c.payload,
       );
-      this.s.bytesSent += messageSize(m);
+      batchBytes += messageSize(m);
       return {
         Id: String(c.seq),
         MessageBody: m.body,
@@ -207,6 +190,8 @@ export class Uploader extends EventEmitter<UploaderEvents> {
       };
     });
     this.s.sendCalls++;
+    this.s.bytesSent += batchBytes;
+    this.s.billedRequests += billedRequests(batchBytes);
     const startedAt = Date.now();
     let result;
     try {

@@ -40,3 +40,8 @@ export function errorCode(e: unknown): string {
   const err = e as { name?: string; code?: string; Code?: string; $metadata?: { httpStatusCode?: number } };
   return err?.Code ?? err?.code ?? err?.name ?? "Error";
 }
+
+/** AWS bills each SQS call as one request per started 64 KiB of payload. */
+export function billedRequests(payloadBytes: number): number {
+  return Math.max(1, Math.ceil(payloadBytes / 65536));
+}

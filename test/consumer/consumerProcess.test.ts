@@ -2,7 +2,7 @@
 import { expect, test } from "bun:test";
 import { join } from "node:path";
 import { CandumpSource } from "../../src/source/CandumpSource.ts";
-import { fixture, spawnCanferry, tempDir } from "../helpers/cli.ts";
+import { fixture, spawnCanferry, tempDir, watchedCanferry } from "../helpers/cli.ts";
 import { startTestSqs, type TestSqs } from "../helpers/sqs.ts";
 import { sinkCount, sinkRows, startGateway, waitFor } from "../helpers/pipeline.ts";
 
@@ -79,21 +79,18 @@ test("a consumer SIGKILLed mid-stream: another takes over after the visibility t
 test("two consumer processes on one queue share the work, and the sink holds every frame once", async () => {
   const sqs = await startTestSqs("scale-out");
   const dir = tempDir("scale-out");
-  const chunks = await preload(sqs, dir, 20, 2);
   const config = await writeConfig(dir, sqs);
   const sink = join(dir, "sink.db");
-  const a = spawnCanferry(["consumer", "--config", config]);
-  const b = spawnCanferry(["consumer", "--config", config]);
+  // Both consumers are polling before the data arrives, so each gets a share.
+  const consumers = [watchedCanferry(["consumer", "--config", config]), watchedCanferry(["consumer", "--config", config])];
+  for (const c of consumers) await c.waitFor("consumer started");
+  const chunks = await preload(sqs, dir, 20, 2);
   await waitFor("every frame at the sink", () => sinkCount(sink) >= 2 * FRAMES, 60_000);
-  a.kill("SIGTERM");
-  b.kill("SIGTERM");
-  const [ca, cb] = [await a.exited, await b.exited];
-  expect([ca, cb]).toEqual([0, 0]);
-  const processed = await Promise.all(
-    [a, b].map(async (p) => {
-      const log = await new Response(p.stderr).text();
-      return JSON.parse(log.split("\n").find((l) => l.includes("consumer stopped"))!).messagesProcessed as number;
-    }),
+  for (const c of consumers) c.proc.kill("SIGTERM");
+  const codes = await Promise.all(consumers.map((c) => c.finished()));
+  expect(codes).toEqual([0, 0]);
+  const processed = consumers.map(
+    (c) => JSON.parse(c.stderr().split("\n").find((l) => l.includes("consumer stopped"))!).messagesProcessed as number,
   );
   await sqs.stop();
   expect(processed[0]! + processed[1]!).toBeGreaterThanOrEqual(chunks);

@@ -32,3 +32,30 @@ export function tempDir(name: string): string {
 }
 
 export const fixture = (...parts: string[]) => join(ROOT, "test", "fixtures", ...parts);
+
+/** A child whose stderr is collected as it comes, so a test can wait for a line and read the rest later. */
+export function watchedCanferry(args: string[]) {
+  const proc = spawnCanferry(args);
+  let text = "";
+  const pump = (async () => {
+    const decoder = new TextDecoder();
+    for await (const part of proc.stderr) text += decoder.decode(part);
+  })();
+  return {
+    proc,
+    stderr: () => text,
+    async waitFor(needle: string, timeoutMs = 20_000): Promise<void> {
+      const end = Date.now() + timeoutMs;
+      while (!text.includes(needle)) {
+        if (Date.now() > end) throw new Error(`no '${needle}' from canferry ${args.join(" ")}; stderr: ${text.slice(-1000)}`);
+        await Bun.sleep(20);
+      }
+    },
+    /** Waits for exit and the end of stderr. */
+    async finished(): Promise<number> {
+      const code = await proc.exited;
+      await pump;
+      return code;
+    },
+  };
+}

@@ -3,11 +3,12 @@ import { join } from "node:path";
 import { Database } from "bun:sqlite";
 import { BufferStore } from "../../src/buffer/BufferStore.ts";
 import { Gateway } from "../../src/gateway/Gateway.ts";
-import { Consumer, DEFAULT_CONSUMER, type ConsumerOptions } from "../../src/consumer/Consumer.ts";
+import { Consumer } from "../../src/consumer/Consumer.ts";
+import { DEFAULT_CONSUMER, type ConsumerOptions } from "../../src/consumer/ConsumerOptions.ts";
 import { SqliteSink } from "../../src/sink/SqliteSink.ts";
 import { DEFAULT_CHUNKER } from "../../src/chunker/Chunker.ts";
 import { defaultBufferOptions } from "../../src/config/settings.ts";
-import { DEFAULT_UPLOADER, type UploaderOptions } from "../../src/uplink/Uploader.ts";
+import { DEFAULT_UPLOADER, type UploaderOptions } from "../../src/uplink/UploaderOptions.ts";
 import { createSqsClient, DEFAULT_SQS } from "../../src/uplink/sqsClient.ts";
 import type { FrameSource } from "../../src/source/FrameSource.ts";
 import type { TestSqs } from "./sqs.ts";
@@ -25,6 +26,7 @@ export function startGateway(
     chunker: { ...DEFAULT_CHUNKER, ...over.chunker },
     uplink: { client, options: { ...DEFAULT_UPLOADER, queueUrl: sqs.queueUrl, gateway: "gw-test", ...over.uploader } },
     pruneIntervalMs: 60_000,
+    drainOnStopMs: 2000,
   });
   const done = gateway.run();
   return {

@@ -9,8 +9,6 @@ import { parseTimePoint } from "../../config/units.ts";
 const WRITE_BLOCK = 1 << 20;
 
 export const bufferExportCommand: Command = {
-  path: ["buffer", "export"],
-  summary: "Write buffered frames as candump -l lines (canplayer replays them), in capture order.",
   usage: "buffer export --db FILE [--from T] [--to T] [--bus B] [--out FILE]",
   help: `options:
   --db FILE             buffer database

@@ -36,8 +36,6 @@ export function formatStats(s: BufferStats): string {
 }
 
 export const bufferStatsCommand: Command = {
-  path: ["buffer", "stats"],
-  summary: "Show what a buffer holds: chunks and frames by state, size, time range, evictions.",
   usage: "buffer stats --db FILE [--json]",
   help: `options:
   --db FILE             buffer database

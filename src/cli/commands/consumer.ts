@@ -5,8 +5,6 @@ import { openConsumer } from "../../consumer/openConsumer.ts";
 import { onStopSignals } from "../signals.ts";
 
 export const consumerCommand: Command = {
-  path: ["consumer"],
-  summary: "Run a consumer: SQS into a sink (sqlite, candump or ndjson files).",
   usage: "consumer --config FILE",
   help: `options:
   --config FILE         TOML configuration (docs/config.md); CANFERRY_SECTION_KEY variables override it`,
@@ -24,7 +22,16 @@ export const consumerCommand: Command = {
     } finally {
       off();
     }
-    log.info({ ...consumer.stats, e2eP95Ms: consumer.e2e.percentileMs(95) }, "consumer stopped");
+    log.info(
+      {
+        ...consumer.stats,
+        e2eP50Ms: consumer.e2e.percentileMs(50),
+        e2eP95Ms: consumer.e2e.percentileMs(95),
+        e2eP99Ms: consumer.e2e.percentileMs(99),
+        queueAgeP95Ms: consumer.queueAge.percentileMs(95),
+      },
+      "consumer stopped",
+    );
     return 0;
   },
 };

@@ -15,8 +15,6 @@ import { StatusLine } from "../StatusLine.ts";
 export const DEMO_LOG = join(import.meta.dir, "..", "..", "..", "test", "fixtures", "savvycan", "candump.log");
 
 export const demoCommand: Command = {
-  path: ["demo"],
-  summary: "The whole pipeline on this machine: local SQS, a gateway replaying a real log, a consumer.",
   usage: "demo [--data DIR] [--speed X] [--duration SECONDS] [--port N]",
   help: `Starts a local SQS server (fauxqs, 127.0.0.1 only) with a queue and its dead-letter queue, a gateway
 replaying a recorded CAN log in real time on a loop, the uploader, and a consumer writing candump files

@@ -5,8 +5,6 @@ import { openGateway } from "../../gateway/openGateway.ts";
 import { onStopSignals } from "../signals.ts";
 
 export const gatewayCommand: Command = {
-  path: ["gateway"],
-  summary: "Run the gateway: a source into the buffer, and the buffer to SQS.",
   usage: "gateway --config FILE [--source SPEC]",
   help: `options:
   --config FILE         TOML configuration (docs/config.md); CANFERRY_SECTION_KEY variables override it

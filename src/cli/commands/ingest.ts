@@ -16,8 +16,6 @@ import { onStopSignals } from "../signals.ts";
 const REPORTED_MALFORMED = 10;
 
 export const ingestCommand: Command = {
-  path: ["ingest"],
-  summary: "Read frames from a source into the SQLite buffer.",
   usage: "ingest SOURCE --db FILE [options]",
   help: `${SOURCE_SPEC_HELP}
 

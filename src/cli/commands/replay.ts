@@ -10,8 +10,6 @@ import { ConfigError } from "../../config/configFile.ts";
 import { onStopSignals } from "../signals.ts";
 
 export const replayCommand: Command = {
-  path: ["replay"],
-  summary: "Send retained, already acknowledged chunks again, for a consumer that lost data.",
   usage: "replay --db FILE --from T --to T [--bus B] [--config FILE] [--queue-url URL] [--endpoint URL]",
   help: `Chunks whose frames overlap [from, to] go back to the buffer's queue and are uploaded again; the
 command waits until SQS accepted every one of them. Safe beside a running gateway on the same buffer.
