@@ -20,6 +20,7 @@ const { values } = parseArgs({
     buses: { type: "string", default: "4" },
     seconds: { type: "string", default: "60" },
     linger: { type: "string", default: "50ms" },
+    "gateway-env": { type: "string", multiple: true, default: [] },
   },
 });
 const rate = Number(values.rate);
@@ -38,7 +39,8 @@ await Bun.write(join(dir, "consumer.toml"), `${common}[sink]\ntype = "candump"\n
 
 const consumer = spawnCli(["consumer", "--config", join(dir, "consumer.toml")]);
 await Bun.sleep(500);
-const gateway = spawnCli(["gateway", "--config", join(dir, "gateway.toml"), "--source", `gen:rate=${rate},buses=${buses.join("+")}`]);
+const gatewayEnv = Object.fromEntries((values["gateway-env"] as string[]).map((kv) => kv.split("=", 2) as [string, string]));
+const gateway = spawnCli(["gateway", "--config", join(dir, "gateway.toml"), "--source", `gen:rate=${rate},buses=${buses.join("+")}`], gatewayEnv);
 const rss = new RssSampler(gateway.pid, 1000);
 process.stderr.write(`e2e: ${rate} frames/s on ${buses.length} buses for ${seconds} s, linger ${values.linger}\n`);
 await Bun.sleep(seconds * 1000);
@@ -79,6 +81,7 @@ const result = {
   empty_receives_per_million_frames: perMillion(c.emptyReceives!),
   billed_requests_per_million_frames: perMillion(g.billedRequests! + c.billedRequests!),
   gateway_rss_peak_mb: +rss.peak.toFixed(1),
+  gateway_cpu_percent: +((100 * rss.cpu) / seconds).toFixed(1),
   linger_ms: values.linger,
 };
 console.log(

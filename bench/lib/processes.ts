@@ -44,9 +44,20 @@ export function rssMb(pid: number): number {
   }
 }
 
-/** Samples a process's RSS every `ms` until stopped; keeps the peak and the series. */
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+export function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** Samples a process's RSS every `ms` until stopped; keeps the peak, the series and the CPU used. */
 export class RssSampler {
   peak = 0;
+  cpu = 0;
   readonly series: { t: number; mb: number }[] = [];
   private readonly timer: ReturnType<typeof setInterval>;
   private readonly t0 = Date.now();
@@ -54,6 +65,7 @@ export class RssSampler {
   constructor(pid: number, ms = 1000) {
     this.timer = setInterval(() => {
       const mb = rssMb(pid);
+      this.cpu = Math.max(this.cpu, cpuSeconds(pid));
       if (mb > 0) {
         this.peak = Math.max(this.peak, mb);
         this.series.push({ t: (Date.now() - this.t0) / 1000, mb });

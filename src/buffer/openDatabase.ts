@@ -1,15 +1,29 @@
 /** Opens a buffer file: pragmas for a crash-safe write-ahead log, then the drizzle migrations. */
 import { Database } from "bun:sqlite";
+import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
 import { drizzle, type BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
-import { migrate } from "drizzle-orm/bun-sqlite/migrator";
+import type { MigrationMeta } from "drizzle-orm/migrator";
 import * as schema from "../../db/schema.ts";
+import { JOURNAL, MIGRATION_SQL } from "../../db/migrations.ts";
 
 export type Synchronous = "NORMAL" | "FULL";
 export type BufferDb = BunSQLiteDatabase<typeof schema>;
 
-const MIGRATIONS = join(import.meta.dir, "..", "..", "db", "migrations");
+/** The embedded migrations in the form drizzle's migrator reads from a folder (same hashes). */
+export function migrations(): MigrationMeta[] {
+  return JOURNAL.map((e) => {
+    const query = MIGRATION_SQL[e.tag];
+    if (query === undefined) throw new Error(`migration ${e.tag} is in the journal but not embedded in db/migrations.ts`);
+    return {
+      sql: query.split("--> statement-breakpoint"),
+      bps: e.breakpoints,
+      folderMillis: e.when,
+      hash: createHash("sha256").update(query).digest("hex"),
+    };
+  });
+}
 
 export interface OpenedDatabase {
   sqlite: Database;
@@ -31,8 +45,22 @@ export function openDatabase(path: string, synchronous: Synchronous, readonly = 
     sqlite.run(`PRAGMA journal_size_limit = ${WAL_LIMIT_BYTES}`);
   }
   const db = drizzle({ client: sqlite, schema });
-  if (!readonly) migrate(db, { migrationsFolder: MIGRATIONS });
+  if (!readonly) migrateEmbedded(db);
   return { sqlite, db };
+}
+
+/**
+ * drizzle's bun-sqlite migrate() does exactly this after reading the folder; its dialect and session
+ * are marked internal in the types, hence the narrow cast.
+ */
+interface Migratable {
+  dialect: { migrate(m: MigrationMeta[], session: unknown, config: { migrationsFolder: string }): void };
+  session: unknown;
+}
+
+function migrateEmbedded(db: BufferDb): void {
+  const m = db as unknown as Migratable;
+  m.dialect.migrate(migrations(), m.session, { migrationsFolder: "(embedded)" });
 }
 
 export const WAL_LIMIT_BYTES = 4 << 20;
