@@ -53,6 +53,15 @@ export class ByteWriter {
     this.pos += src.length;
   }
 
+  /** Appends a string whose characters are all below 256 (ASCII text such as JSON of CAN data). */
+  latin1(text: string): void {
+    this.ensure(text.length);
+    const b = this.buf;
+    let p = this.pos;
+    for (let k = 0; k < text.length; k++) b[p++] = text.charCodeAt(k);
+    this.pos = p;
+  }
+
   view(): Uint8Array {
     return this.buf.subarray(0, this.pos);
   }

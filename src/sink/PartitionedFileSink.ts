@@ -9,12 +9,14 @@ import { Database } from "bun:sqlite";
 import { closeSync, existsSync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, statSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { CanFrame } from "../frame/CanFrame.ts";
+import { ByteWriter } from "../codec/ByteWriter.ts";
 import { chunkKey, type ChunkDelivery, type FrameSink } from "./FrameSink.ts";
 
 export interface LineFormat {
   kind: string;
   ext: string;
-  line(f: CanFrame, d: ChunkDelivery): string;
+  /** Appends the frame's line, newline included. */
+  write(w: ByteWriter, f: CanFrame, d: ChunkDelivery): void;
 }
 
 export interface FileSinkOptions {
@@ -27,8 +29,15 @@ function safe(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]/g, "_");
 }
 
-function hourOf(tsUs: number): string {
-  return new Date(Math.floor(tsUs / 1000)).toISOString().slice(0, 13);
+const US_PER_HOUR = 3_600_000_000;
+
+/** write(2) may take less than asked; keep going until the whole buffer is in the file. */
+function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
+}
+
+function hourName(hour: number): string {
+  return new Date(hour * 3_600_000).toISOString().slice(0, 13);
 }
 
 export class PartitionedFileSink implements FrameSink {
@@ -93,21 +102,27 @@ export class PartitionedFileSink implements FrameSink {
   async write(d: ChunkDelivery): Promise<boolean> {
     const key = chunkKey(d);
     if (this.seen.get(key)) return false;
-    const parts = new Map<string, string[]>();
+    // Frames of a chunk are minutes apart at most: usually one partition, so look it up per change of hour.
+    const parts = new Map<string, ByteWriter>();
     const base = `${safe(d.gateway)}/${safe(d.bus)}/`;
+    let hour = Number.NaN;
+    let w: ByteWriter | undefined;
     for (const f of d.frames) {
-      const rel = `${base}${hourOf(f.tsUs)}.${this.format.ext}`;
-      let lines = parts.get(rel);
-      if (!lines) parts.set(rel, (lines = []));
-      lines.push(this.format.line(f, d));
+      const h = Math.floor(f.tsUs / US_PER_HOUR);
+      if (h !== hour || !w) {
+        hour = h;
+        const rel = `${base}${hourName(h)}.${this.format.ext}`;
+        w = parts.get(rel);
+        if (!w) parts.set(rel, (w = new ByteWriter(d.frames.length * 48)));
+      }
+      this.format.write(w, f, d);
     }
     const sizes: [number, string][] = [];
-    for (const [rel, lines] of parts) {
-      const buf = Buffer.from(lines.join(""));
+    for (const [rel, part] of parts) {
       const fd = this.fd(rel);
-      writeSync(fd, buf);
+      writeAll(fd, part.view());
       if (this.o.fsync) fdatasyncSync(fd);
-      sizes.push([buf.length, rel]);
+      sizes.push([part.pos, rel]);
     }
     this.ledger.transaction(() => {
       this.mark.run(key, d.frames.length, Date.now());

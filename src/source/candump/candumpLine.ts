@@ -8,6 +8,7 @@
  * Formatted: the log format, which canplayer accepts.
  */
 import { type CanFrame, CAN_EFF_MASK, CAN_MAX_DLEN, CANFD_MAX_DLEN, CAN_SFF_MASK, FrameFlag } from "../../frame/CanFrame.ts";
+import { ByteWriter } from "../../codec/ByteWriter.ts";
 
 /** candump marks error frames with CAN_ERR_FLAG in an 8-digit id. */
 const CAN_ERR_FLAG = 0x20000000;
@@ -276,49 +277,96 @@ function parseScreenFrame(line: string, start: number, bus: string, ts: Timestam
   return { kind: "frame", stamped: ts !== undefined, frame: { bus, id: idr.id, flags, dlc: len, data, tsUs: t.tsUs, tsNs: t.tsNs } };
 }
 
-const HEX = "0123456789ABCDEF";
+/** ASCII codes of the upper-case hex digits. */
+const HEX = Uint8Array.from("0123456789ABCDEF", (c) => c.charCodeAt(0));
+const CH = { LP: 40, RP: 41, DOT: 46, SP: 32, HASH: 35, R: 82, T: 84, US: 95, NL: 10 } as const;
+/** Encoded bus names: a handful of interfaces, formatted millions of times. */
+const busBytes = new Map<string, Uint8Array>();
+const encoder = new TextEncoder();
 
-function hexId(id: number, digits: number): string {
-  let s = "";
-  for (let k = digits - 1; k >= 0; k--) s += HEX[(id >>> (4 * k)) & 0xf];
-  return s;
+function hexId(w: ByteWriter, id: number, digits: number): void {
+  const b = w.buf;
+  for (let k = digits - 1; k >= 0; k--) b[w.pos++] = HEX[(id >>> (4 * k)) & 0xf]!;
 }
 
-/** Frame part of a log line (`123#1122`), as can-utils' snprint_canframe writes it. */
-export function formatCanFrame(f: CanFrame): string {
-  let s: string;
-  if (f.flags & FrameFlag.ERR) s = hexId((f.id | CAN_ERR_FLAG) >>> 0, 8) + "#";
-  else if (f.flags & FrameFlag.EXT) s = hexId(f.id, 8) + "#";
-  else s = hexId(f.id, 3) + "#";
+/** Writes a non-negative integer in decimal, left-padded with zeros to `width`. */
+function decimal(w: ByteWriter, v: number, width: number): void {
+  let digits = 1;
+  for (let t = v; t >= 10; t = Math.floor(t / 10)) digits++;
+  const n = Math.max(digits, width);
+  const b = w.buf;
+  let p = w.pos + n;
+  w.pos = p;
+  for (let k = 0; k < n; k++) {
+    b[--p] = 48 + (v % 10);
+    v = Math.floor(v / 10);
+  }
+}
+
+/** Upper bound of one line's length, so writers ensure() once per frame. */
+const MAX_LINE_WITHOUT_BUS = 2 + 20 + 10 + 1 + 1 + 8 + 3 + 128 + 5;
+
+/**
+ * Appends one `candump -l` line (can-utils' log format: timestamp, interface, snprint_canframe, then
+ * ` T`/` R` when the source noted a direction) and a newline. The sinks write millions of these.
+ */
+export function writeCandumpLine(w: ByteWriter, f: CanFrame): void {
+  let bus = busBytes.get(f.bus);
+  if (!bus) busBytes.set(f.bus, (bus = encoder.encode(f.bus)));
+  w.ensure(MAX_LINE_WITHOUT_BUS + bus.length);
+  const b = w.buf;
+  const sec = Math.floor(f.tsUs / 1_000_000);
+  const us = f.tsUs - sec * 1_000_000;
+  b[w.pos++] = CH.LP;
+  decimal(w, sec, 1);
+  b[w.pos++] = CH.DOT;
+  if (f.flags & FrameFlag.TS_NS) decimal(w, us * 1000 + f.tsNs, 9);
+  else decimal(w, us, 6);
+  b[w.pos++] = CH.RP;
+  b[w.pos++] = CH.SP;
+  b.set(bus, w.pos);
+  w.pos += bus.length;
+  b[w.pos++] = CH.SP;
+  writeFrame(w, f);
+  if (f.flags & FrameFlag.DIR_TX) (b[w.pos++] = CH.SP), (b[w.pos++] = CH.T);
+  else if (f.flags & FrameFlag.DIR_RX) (b[w.pos++] = CH.SP), (b[w.pos++] = CH.R);
+  b[w.pos++] = CH.NL;
+}
+
+/** The frame part (`123#1122`), as can-utils' snprint_canframe writes it. */
+function writeFrame(w: ByteWriter, f: CanFrame): void {
+  const b = w.buf;
+  if (f.flags & FrameFlag.ERR) hexId(w, (f.id | CAN_ERR_FLAG) >>> 0, 8);
+  else if (f.flags & FrameFlag.EXT) hexId(w, f.id, 8);
+  else hexId(w, f.id, 3);
+  b[w.pos++] = CH.HASH;
   if (f.flags & FrameFlag.FD) {
     let nib = 0;
     if (f.flags & FrameFlag.BRS) nib |= FD_NIBBLE_BRS;
     if (f.flags & FrameFlag.ESI) nib |= FD_NIBBLE_ESI;
     if (f.flags & FrameFlag.FDF) nib |= FD_NIBBLE_FDF;
-    s += "#" + HEX[nib];
+    b[w.pos++] = CH.HASH;
+    b[w.pos++] = HEX[nib]!;
   } else if (f.flags & FrameFlag.RTR) {
-    s += "R";
-    if (f.dlc > 0) s += f.dlc > CAN_MAX_DLEN ? "8_" + HEX[f.dlc] : HEX[f.dlc];
-    return s;
+    b[w.pos++] = CH.R;
+    if (f.dlc > CAN_MAX_DLEN) (b[w.pos++] = HEX[8]!), (b[w.pos++] = CH.US), (b[w.pos++] = HEX[f.dlc]!);
+    else if (f.dlc > 0) b[w.pos++] = HEX[f.dlc]!;
+    return;
   }
   const d = f.data;
-  for (let k = 0; k < d.length; k++) s += HEX[d[k]! >> 4]! + HEX[d[k]! & 0xf]!;
-  if (!(f.flags & FrameFlag.FD) && f.dlc > CAN_MAX_DLEN) s += "_" + HEX[f.dlc];
-  return s;
+  for (let k = 0; k < d.length; k++) {
+    b[w.pos++] = HEX[d[k]! >> 4]!;
+    b[w.pos++] = HEX[d[k]! & 0xf]!;
+  }
+  if (!(f.flags & FrameFlag.FD) && f.dlc > CAN_MAX_DLEN) (b[w.pos++] = CH.US), (b[w.pos++] = HEX[f.dlc]!);
 }
 
-/** Timestamp part of a log line: `(1436509052.249713)`, or 9 digits for nanosecond captures. */
-export function formatTimestamp(f: CanFrame): string {
-  const sec = Math.floor(f.tsUs / 1_000_000);
-  const us = f.tsUs - sec * 1_000_000;
-  const frac = f.flags & FrameFlag.TS_NS ? String(us * 1000 + f.tsNs).padStart(9, "0") : String(us).padStart(6, "0");
-  return `(${sec}.${frac})`;
-}
+const lineWriter = new ByteWriter(512);
 
 /** One `candump -l` line, without the newline. */
 export function formatCandumpLine(f: CanFrame): string {
-  let s = `${formatTimestamp(f)} ${f.bus} ${formatCanFrame(f)}`;
-  if (f.flags & FrameFlag.DIR_TX) s += " T";
-  else if (f.flags & FrameFlag.DIR_RX) s += " R";
-  return s;
+  lineWriter.reset();
+  writeCandumpLine(lineWriter, f);
+  const b = lineWriter.buf;
+  return Buffer.from(b.buffer, b.byteOffset, lineWriter.pos - 1).toString("latin1");
 }
