@@ -78,12 +78,30 @@ export class RssSampler {
   }
 }
 
-/** The JSON log line with this msg from a child's stderr. */
-export async function logLine(child: Child, msg: string): Promise<Record<string, number>> {
+export type LogRecord = Record<string, number> & { msg: string; time: number };
+
+/** Every JSON log line of a child's stderr (reads it to the end: call once, after the child exits). */
+export async function logRecords(child: Child): Promise<LogRecord[]> {
   const text = await new Response(child.stderr).text();
-  const line = text.split("\n").find((l) => l.includes(`"msg":"${msg}"`));
-  if (!line) throw new Error(`no '${msg}' log line; stderr ends with: ${text.slice(-1500)}`);
-  return JSON.parse(line);
+  return text.split("\n").flatMap((l) => {
+    if (!l.startsWith("{")) return [];
+    try {
+      return [JSON.parse(l) as LogRecord];
+    } catch {
+      return [];
+    }
+  });
+}
+
+export function findLog(records: LogRecord[], msg: string): LogRecord {
+  const r = records.find((x) => x.msg === msg);
+  if (!r) throw new Error(`no '${msg}' log line among ${records.length}: ${records.map((x) => x.msg).join(", ")}`);
+  return r;
+}
+
+/** The JSON log line with this msg from a child's stderr. */
+export async function logLine(child: Child, msg: string): Promise<LogRecord> {
+  return findLog(await logRecords(child), msg);
 }
 
 export function percentile(sorted: number[], p: number): number {

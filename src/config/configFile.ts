@@ -104,6 +104,12 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    sla: z
+      .object({
+        threshold: duration(1, 86_400_000).default(5000),
+      })
+      .strict()
+      .prefault({}),
     sink: z
       .object({
         type: z.enum(["sqlite", "candump", "ndjson"]).default("sqlite"),

@@ -46,6 +46,7 @@ export function consumerOptions(c: CanferryConfig, queueUrl: string): ConsumerOp
     waitTimeSeconds: Math.round(k.wait_time / 1000),
     visibilityTimeoutS: Math.round(k.visibility_timeout / 1000),
     shutdownTimeoutMs: k.shutdown_timeout,
+    slaMs: c.sla.threshold,
   };
 }
 

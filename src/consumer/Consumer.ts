@@ -78,7 +78,9 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
   readonly processing = new LatencyHistogram();
 
   private readonly s = { ...EMPTY_STATS, errorsByCode: {} as Record<string, number> };
-  private readonly queue = new PriorityQueue<Held>((a, b) => a.env.ts[0] < b.env.ts[0]);
+  /** Prefetched messages that can still make the SLA, and those past it; each oldest first. */
+  private readonly fresh = new PriorityQueue<Held>((a, b) => a.env.ts[0] < b.env.ts[0]);
+  private readonly late = new PriorityQueue<Held>((a, b) => a.env.ts[0] < b.env.ts[0]);
   private readonly held = new Set<Held>();
   private reserved = 0;
   private busy = 0;
@@ -194,7 +196,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
         }
         const h: Held = { message: m, env, receivedAtMs: now, extendedAtMs: now };
         this.held.add(h);
-        this.queue.push(h);
+        this.fresh.push(h);
       }
       this.wakeAll();
     }
@@ -202,7 +204,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
 
   private async work(): Promise<void> {
     for (;;) {
-      const h = this.queue.pop();
+      const h = this.next();
       if (!h) {
         if (this.stopping) return;
         await this.wait(1000);
@@ -215,6 +217,14 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
         this.busy--;
       }
     }
+  }
+
+  /** SLA-aware order: the oldest message that can still make the SLA, else the oldest late one. */
+  private next(): Held | undefined {
+    const lateBefore = nowUs() - this.o.slaMs * 1000;
+    // The oldest fresh messages are the first to turn late.
+    for (let top = this.fresh.peek(); top && top.env.ts[0] < lateBefore; top = this.fresh.peek()) this.late.push(this.fresh.pop()!);
+    return this.fresh.pop() ?? this.late.pop();
   }
 
   private async process(h: Held): Promise<void> {

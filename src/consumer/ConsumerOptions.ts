@@ -14,6 +14,11 @@ export interface ConsumerOptions {
   deleteBatchMs: number;
   /** stop() gives up on unfinished work after this long (the messages then simply reappear). */
   shutdownTimeoutMs: number;
+  /**
+   * The end-to-end SLA. Messages whose frames can still make it are processed first, oldest first;
+   * those already past it come after, so a drained backlog does not make live data late too.
+   */
+  slaMs: number;
   /** An undecodable message is made visible again at once this many receives, so the redrive policy moves it soon. */
   poisonFastRetries: number;
 }
@@ -27,4 +32,5 @@ export const DEFAULT_CONSUMER: Omit<ConsumerOptions, "queueUrl"> = {
   deleteBatchMs: 25,
   shutdownTimeoutMs: 10_000,
   poisonFastRetries: 5,
+  slaMs: 5000,
 };

@@ -20,6 +20,10 @@ export class PriorityQueue<T> {
     }
   }
 
+  peek(): T | undefined {
+    return this.items[0];
+  }
+
   pop(): T | undefined {
     const a = this.items;
     if (a.length === 0) return undefined;

@@ -47,6 +47,8 @@ export interface UploaderEvents {
 
 export class Uploader extends EventEmitter<UploaderEvents> {
   private inFlight = 0;
+  /** Calls in flight, with when each started, so the ones a dead link swallowed can be cut loose. */
+  private readonly calls = new Map<AbortController, number>();
   private failures = 0;
   private stopping = false;
   private wakeUp?: () => void;
@@ -193,15 +195,21 @@ export class Uploader extends EventEmitter<UploaderEvents> {
     this.s.bytesSent += batchBytes;
     this.s.billedRequests += billedRequests(batchBytes);
     const startedAt = Date.now();
+    const abort = new AbortController();
+    this.calls.set(abort, startedAt);
     let result;
     try {
-      result = await this.client.send(new SendMessageBatchCommand({ QueueUrl: this.o.queueUrl, Entries: entries }));
+      result = await this.client.send(new SendMessageBatchCommand({ QueueUrl: this.o.queueUrl, Entries: entries }), {
+        abortSignal: abort.signal,
+      });
     } catch (e) {
       this.buffer.release(chunks.map((c) => c.seq));
       // A call that hung through an outage the uploader has since seen the end of says nothing new.
       if (startedAt < this.lastSuccessAt) this.countError(errorCode(e));
       else this.onFailure(errorCode(e));
       return;
+    } finally {
+      this.calls.delete(abort);
     }
     const now = Date.now();
     this.lastAnswerAt = now;
@@ -213,7 +221,7 @@ export class Uploader extends EventEmitter<UploaderEvents> {
       this.s.framesAcked += frames;
       this.meter.add(frames, now);
       this.emit("acked", ok, now);
-      this.onSuccess(now);
+      this.onSuccess(now, startedAt);
     }
     const failed = result.Failed ?? [];
     if (failed.length) {
@@ -225,7 +233,8 @@ export class Uploader extends EventEmitter<UploaderEvents> {
     }
   }
 
-  private onSuccess(now: number): void {
+  /** A call SQS accepted; `callStartedAt` is when it went out. */
+  private onSuccess(now: number, callStartedAt: number): void {
     this.lastSuccessAt = now;
     this.failures = 0;
     this.retryAt = 0;
@@ -234,6 +243,9 @@ export class Uploader extends EventEmitter<UploaderEvents> {
       this.s.outageSince = null;
       // What was committed while the link was down is backlog; what comes from now on is live.
       this.live = this.buffer.lastSeq() + 1;
+      // Calls that went out into the dead link would hold their slots until the request timeout:
+      // abort them; their chunks go back to pending and out again with the backlog.
+      for (const [abort, started] of this.calls) if (started < callStartedAt) abort.abort();
       this.emit("recovered", down);
     }
   }
