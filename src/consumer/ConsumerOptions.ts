@@ -29,7 +29,7 @@ export const DEFAULT_CONSUMER: Omit<ConsumerOptions, "queueUrl"> = {
   prefetch: 100,
   waitTimeSeconds: 20,
   visibilityTimeoutS: 30,
-  deleteBatchMs: 25,
+  deleteBatchMs: 150,
   shutdownTimeoutMs: 10_000,
   poisonFastRetries: 5,
   slaMs: 5000,
