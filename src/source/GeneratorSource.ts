@@ -72,9 +72,12 @@ export class GeneratorSource implements FrameSource {
     const idSpan = o.idMax - o.idMin + 1;
     const startUs = nowUs();
     const stepUs = o.rate > 0 ? 1e6 / o.rate : 0;
+    // A paced batch waits for its last frame, so its first frame ages by the batch's span: keep that
+    // span near 5 ms, as a live bus delivers frames continuously.
+    const batch = o.rate > 0 ? Math.max(1, Math.min(o.batchFrames, Math.ceil(o.rate / 200))) : o.batchFrames;
     let n = 0;
     while (!this.stopped && (o.count === 0 || n < o.count)) {
-      const size = o.count === 0 ? o.batchFrames : Math.min(o.batchFrames, o.count - n);
+      const size = o.count === 0 ? batch : Math.min(batch, o.count - n);
       if (o.rate > 0) {
         // Wait until the last frame of this batch is due, so the batch is not in the future.
         const waitUs = startUs + (n + size - 1) * stepUs - nowUs();
