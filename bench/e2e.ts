@@ -3,7 +3,7 @@
  * server process and a consumer process. Prints latency percentiles, queue age, SQS calls and billed
  * requests per million frames, and the gateway's RSS.
  *
- * Usage: bun bench/e2e.ts [--rate 20000] [--buses 4] [--seconds 60] [--linger 50ms]
+ * Usage: bun bench/e2e.ts [--rate 20000] [--buses 4] [--seconds 60] [--linger 100ms] [--gateway-env NAME=VALUE]
  * The chunk linger is the latency/cost setting: shorter means fresher data and more SQS calls.
  */
 import { parseArgs } from "node:util";
@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { createSqsClient, DEFAULT_SQS } from "../src/uplink/sqsClient.ts";
+import { DEFAULT_CHUNKER } from "../src/chunker/Chunker.ts";
 import { logLine, RssSampler, spawnCli, waitForLine } from "./lib/processes.ts";
 
 const { values } = parseArgs({
@@ -19,7 +20,7 @@ const { values } = parseArgs({
     rate: { type: "string", default: "20000" },
     buses: { type: "string", default: "4" },
     seconds: { type: "string", default: "60" },
-    linger: { type: "string", default: "50ms" },
+    linger: { type: "string" },
     "gateway-env": { type: "string", multiple: true, default: [] },
   },
 });
@@ -33,7 +34,8 @@ const { endpoint, queueUrl } = JSON.parse(await waitForLine(sqsProc, (l) => l.st
 const common = `[sqs]\nqueue_url = "${queueUrl}"\nendpoint = "${endpoint}"\n`;
 await Bun.write(
   join(dir, "gateway.toml"),
-  `${common}[gateway]\nid = "bench"\n[buffer]\npath = "${join(dir, "buffer.db")}"\n[chunker]\nlinger = "${values.linger}"\n`,
+  `${common}[gateway]\nid = "bench"\n[buffer]\npath = "${join(dir, "buffer.db")}"\n` +
+    (values.linger ? `[chunker]\nlinger = "${values.linger}"\n` : ""),
 );
 await Bun.write(join(dir, "consumer.toml"), `${common}[sink]\ntype = "candump"\npath = "${join(dir, "sink")}"\n`);
 
@@ -42,7 +44,8 @@ await Bun.sleep(500);
 const gatewayEnv = Object.fromEntries((values["gateway-env"] as string[]).map((kv) => kv.split("=", 2) as [string, string]));
 const gateway = spawnCli(["gateway", "--config", join(dir, "gateway.toml"), "--source", `gen:rate=${rate},buses=${buses.join("+")}`], gatewayEnv);
 const rss = new RssSampler(gateway.pid, 1000);
-process.stderr.write(`e2e: ${rate} frames/s on ${buses.length} buses for ${seconds} s, linger ${values.linger}\n`);
+const linger = values.linger ?? `${DEFAULT_CHUNKER.lingerMs}ms (default)`;
+process.stderr.write(`e2e: ${rate} frames/s on ${buses.length} buses for ${seconds} s, linger ${linger}\n`);
 await Bun.sleep(seconds * 1000);
 gateway.kill("SIGTERM");
 const g = await logLine(gateway, "gateway stopped");
@@ -85,7 +88,8 @@ const result = {
   billed_requests_per_million_frames: perMillion(g.billedRequests! + c.billedRequests!),
   gateway_rss_peak_mb: +rss.peak.toFixed(1),
   gateway_cpu_percent: +((100 * rss.cpu) / seconds).toFixed(1),
-  linger_ms: values.linger,
+  linger: linger,
+  gateway_env: (values["gateway-env"] as string[]).join(" ") || "none",
 };
 console.log(
   `e2e: ${frames} frames in, ${c.framesProcessed} consumed; e2e p50/p95/p99 ${result.e2e_p50_ms}/${result.e2e_p95_ms}/${result.e2e_p99_ms} ms, ` +

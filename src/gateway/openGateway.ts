@@ -9,6 +9,8 @@ import { openSource } from "../source/openSource.ts";
 import { createSqsClient } from "../uplink/sqsClient.ts";
 import { Gateway } from "./Gateway.ts";
 
+const STATUS_EVERY_MS = 10_000;
+
 /** Malformed lines reported one by one; past this only the count grows. */
 const REPORTED_MALFORMED = 10;
 
@@ -54,7 +56,26 @@ export async function openGateway(config: CanferryConfig, sourceSpec: string | u
   gateway.uploader!.on("outage", (since, error) => log.warn({ since: new Date(since).toISOString(), error }, "uplink down; buffering"));
   gateway.uploader!.on("recovered", (downMs) => log.info({ downMs }, "uplink back; draining the backlog"));
   log.info({ gateway: config.gateway.id, source: source.name, buffer: buffer.options.path, epoch: buffer.epoch, queueUrl }, "gateway started");
+  // The backlog, its age and how fast it drains, in the journal every STATUS_EVERY_MS.
+  const status = setInterval(() => {
+    const b = buffer.backlog();
+    const up = gateway.uploader!.stats;
+    log.info(
+      {
+        framesIn: gateway.ingestor.stats.framesIn,
+        backlogFrames: b.frames,
+        backlogChunks: b.chunks,
+        oldestPendingAgeS: b.oldestTsUs === null ? 0 : +((Date.now() * 1000 - b.oldestTsUs) / 1e6).toFixed(1),
+        drainFps: Math.round(up.ackRateFps),
+        framesAcked: up.framesAcked,
+        outageSince: up.outageSince && new Date(up.outageSince).toISOString(),
+      },
+      "gateway status",
+    );
+  }, STATUS_EVERY_MS);
+  status.unref?.();
   const done = gateway.run().finally(() => {
+    clearInterval(status);
     buffer.close();
     client.destroy();
   });
