@@ -55,7 +55,7 @@ export class Uploader extends EventEmitter<UploaderEvents> {
   private retryAt = 0;
   private lastProbeAt = 0;
   /** Last time SQS answered anything (success or error); silence with calls outstanding is a hang. */
-  private lastAnswerAt = Date.now();
+  private lastAnswerAt = 0;
   private lastSuccessAt = 0;
   /** Chunks from here on are live; older pending ones are backlog. */
   private live: number;
@@ -117,13 +117,20 @@ export class Uploader extends EventEmitter<UploaderEvents> {
    * limit so hung calls cannot hold the probes back. That is what notices the link's return quickly.
    */
   private probing(now: number): boolean {
-    return this.s.outageSince !== null || (this.inFlight > 0 && now - this.lastAnswerAt > this.o.probeIntervalMs);
+    return this.s.outageSince !== null || this.silentForMs(now) > this.o.probeIntervalMs;
+  }
+
+  /** How long calls have been outstanding with no answer from SQS (0 when none is outstanding). */
+  private silentForMs(now: number): number {
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const started of this.calls.values()) if (started < oldest) oldest = started;
+    return oldest === Number.POSITIVE_INFINITY ? 0 : now - Math.max(oldest, this.lastAnswerAt);
   }
 
   /** Calls outstanding and no answer for two probe intervals: the link is down, even before timeouts say so. */
   private checkSilence(now: number): void {
-    if (this.s.outageSince === null && this.inFlight > 0 && now - this.lastAnswerAt > 2 * this.o.probeIntervalMs)
-      this.declareOutage(this.lastAnswerAt, "NoAnswer");
+    const silent = this.silentForMs(now);
+    if (this.s.outageSince === null && silent > 2 * this.o.probeIntervalMs) this.declareOutage(now - silent, "NoAnswer");
   }
 
   private declareOutage(since: number, code: string): void {

@@ -111,3 +111,18 @@ test("a replayed range is sent again and the sink still holds each frame once", 
   await consumer.stop();
   await sqs.stop();
 }, 60_000);
+
+test("an uploader that was idle for a while does not take its next call for an outage", async () => {
+  const sqs = await startTestSqs("idle");
+  const dir = tempDir("idle");
+  const log = fixture("python-can", "transcribed.log");
+  const gw = startGateway(dir, sqs, new CandumpSource({ path: log, pace: { mode: "fast" }, loop: false, batchFrames: 4096 }));
+  await waitFor("the log acknowledged", () => gw.buffer.stats().acked.frames === 12, 10_000);
+  await Bun.sleep(1500); // three probe intervals without a call
+  const seqs = gw.buffer.replayAcked({});
+  gw.gateway.uploader!.notify();
+  await waitFor("the replay acknowledged", () => gw.buffer.countUnacked(seqs) === 0, 10_000);
+  expect(gw.gateway.uploader!.stats.outages).toBe(0);
+  await gw.stop();
+  await sqs.stop();
+}, 30_000);
