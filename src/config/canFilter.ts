@@ -1,6 +1,6 @@
 /** SocketCAN kernel filters as written in flags and config: `123:7FF`, `123~7FF` (inverted), `18FEF100x:1FFFFF00x` (29-bit). */
 import type { CanFilter } from "../source/SocketCanSource.ts";
-import { ConfigError } from "./configFile.ts";
+import { ConfigError } from "./ConfigError.ts";
 
 export function parseCanFilter(text: string): CanFilter {
   const m = /^([0-9a-f]+)(x?)([:~])([0-9a-f]+)(x?)$/i.exec(text);

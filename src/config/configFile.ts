@@ -8,6 +8,8 @@ import { z } from "zod";
 import { MIN_CAP_BYTES } from "../buffer/BufferStore.ts";
 import { parseDuration, parseSize, UnitError } from "./units.ts";
 import { DEFAULT_CHUNKER } from "../chunker/Chunker.ts";
+import { ConfigError } from "./ConfigError.ts";
+import { parseCanFilter } from "./canFilter.ts";
 
 const size = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   z.union([z.number(), z.string()]).transform((v, ctx) => {
@@ -71,7 +73,18 @@ export const configSchema = z
       .prefault({}),
     socketcan: z
       .object({
-        filters: z.array(z.string()).default([]),
+        filters: z
+          .array(z.string())
+          .superRefine((list, ctx) =>
+            list.forEach((f, i) => {
+              try {
+                parseCanFilter(f);
+              } catch (e) {
+                ctx.addIssue({ code: "custom", path: [i], message: (e as Error).message });
+              }
+            }),
+          )
+          .default([]),
         error_frames: bool.default(false),
       })
       .strict()
@@ -123,10 +136,7 @@ export const configSchema = z
 
 export type CanferryConfig = z.output<typeof configSchema>;
 
-/** An invalid config file, environment variable or flag: shown as is, exit code 2. */
-export class ConfigError extends Error {
-  override readonly name = "ConfigError";
-}
+export { ConfigError };
 
 /** A command-line flag that sets a config key; named by its flag in error messages. */
 export interface Override {

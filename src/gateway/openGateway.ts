@@ -2,17 +2,14 @@
 import { BufferStore } from "../buffer/BufferStore.ts";
 import type { CanferryConfig } from "../config/configFile.ts";
 import { ConfigError } from "../config/configFile.ts";
-import { parseCanFilter } from "../config/canFilter.ts";
 import { bufferOptions, chunkerOptions, sqsSettings, uploaderOptions } from "../config/settings.ts";
 import type { Logger } from "../log/logger.ts";
-import { openSource } from "../source/openSource.ts";
+import { openBufferedSource } from "./openBufferedSource.ts";
 import { createSqsClient } from "../uplink/sqsClient.ts";
 import { Gateway } from "./Gateway.ts";
 
 const STATUS_EVERY_MS = 10_000;
 
-/** Malformed lines reported one by one; past this only the count grows. */
-const REPORTED_MALFORMED = 10;
 
 export interface OpenedGateway {
   gateway: Gateway;
@@ -25,27 +22,11 @@ export async function openGateway(config: CanferryConfig, sourceSpec: string | u
   if (!spec) throw new ConfigError("no source: set gateway.source in the config or pass --source (e.g. socketcan:can0)");
   const queueUrl = config.sqs.queue_url;
   if (!queueUrl) throw new ConfigError("no queue: set sqs.queue_url in the config (or CANFERRY_SQS_QUEUE_URL)");
-  const filters = config.socketcan.filters.map(parseCanFilter);
   const buffer = BufferStore.open(bufferOptions(config));
-  let reported = 0;
-  let source;
-  try {
-    source = await openSource(spec, {
-      pace: config.gateway.pace === "fast" ? { mode: "fast" } : { mode: "realtime", speed: config.gateway.speed },
-      loop: config.gateway.loop,
-      batchFrames: 4096,
-      filters,
-      errorFrames: config.socketcan.error_frames,
-      progressOf: (key) => buffer.progress(key),
-      onMalformed: (line, reason, text) => {
-        if (reported++ < REPORTED_MALFORMED) log.warn({ line, reason, text: text.slice(0, 200) }, "malformed line skipped");
-      },
-      onInterfaceEvent: (iface, event, detail) => log.warn({ iface, event, detail }, `interface ${event}`),
-    });
-  } catch (e) {
-    buffer.close();
-    throw e;
-  }
+  const source = await openBufferedSource(spec, config, buffer, log, {
+    pace: config.gateway.pace === "fast" ? { mode: "fast" } : { mode: "realtime", speed: config.gateway.speed },
+    loop: config.gateway.loop,
+  });
   const client = createSqsClient(sqsSettings(config));
   const gateway = new Gateway(source, buffer, {
     chunker: chunkerOptions(config),

@@ -2,18 +2,15 @@ import type { Command } from "../Command.ts";
 import { UsageError } from "../Command.ts";
 import { BufferStore } from "../../buffer/BufferStore.ts";
 import { Ingestor } from "../../gateway/Ingestor.ts";
-import { openSource, SOURCE_SPEC_HELP } from "../../source/openSource.ts";
+import { SOURCE_SPEC_HELP } from "../../source/openSource.ts";
+import { openBufferedSource } from "../../gateway/openBufferedSource.ts";
 import type { Pace } from "../../source/CandumpSource.ts";
 import { DEFAULT_CHUNKER } from "../../chunker/Chunker.ts";
 import { loadConfig } from "../../config/configFile.ts";
-import { parseCanFilter } from "../../config/canFilter.ts";
 import { bufferOptions, chunkerOptions } from "../../config/settings.ts";
 import { createLogger } from "../../log/logger.ts";
 import { ProgressLine } from "../ProgressLine.ts";
 import { onStopSignals } from "../signals.ts";
-
-/** Malformed lines reported one by one; past this only the count grows. */
-const REPORTED_MALFORMED = 10;
 
 export const ingestCommand: Command = {
   usage: "ingest SOURCE --db FILE [options]",
@@ -75,25 +72,8 @@ options:
     const chunker = chunkerOptions(config);
     const log = createLogger("ingest");
     const pace = parsePace(v.pace, v.speed);
-    const filters = config.socketcan.filters.map(parseCanFilter);
-
     const store = BufferStore.open(buffer);
-    let reported = 0;
-    const source = await openSource(spec, {
-      pace,
-      loop: v.loop === true,
-      batchFrames: 4096,
-      filters,
-      errorFrames: config.socketcan.error_frames,
-      progressOf: (key) => store.progress(key),
-      onMalformed: (line, reason, text) => {
-        if (reported++ < REPORTED_MALFORMED) log.warn({ line, reason, text: text.slice(0, 200) }, "malformed line skipped");
-      },
-      onInterfaceEvent: (iface, event, detail) => log.warn({ iface, event, detail }, `interface ${event}`),
-    }).catch((e) => {
-      store.close();
-      throw e;
-    });
+    const source = await openBufferedSource(spec, config, store, log, { pace, loop: v.loop === true });
     const ingestor = new Ingestor(source, store, chunker);
     const offSignals = onStopSignals(() => ingestor.stop());
     const progress = v.quiet ? undefined : new ProgressLine(source, ingestor, spec);
