@@ -364,14 +364,10 @@ export class BufferStore {
    * (`canferry replay`). Returns their sequence numbers.
    */
   replayAcked(filter: ChunkFilter): number[] {
-    const conds = [eq(chunks.state, ChunkState.ACKED)];
-    if (filter.bus !== undefined) conds.push(eq(chunks.bus, filter.bus));
-    if (filter.fromUs !== undefined) conds.push(gte(chunks.lastTsUs, filter.fromUs));
-    if (filter.toUs !== undefined) conds.push(lte(chunks.firstTsUs, filter.toUs));
     return this.db
       .update(chunks)
       .set({ state: ChunkState.PENDING, ackedAtMs: null })
-      .where(and(...conds))
+      .where(and(eq(chunks.state, ChunkState.ACKED), ...filterConditions(filter)))
       .returning({ seq: chunks.seq })
       .all()
       .map((r) => r.seq);
@@ -428,13 +424,12 @@ export class BufferStore {
   }
 
   /** Chunks in sequence order, optionally of one bus and overlapping a time range; streams from disk. */
-  *iterateChunks(filter: ChunkFilter = {}, state?: ChunkState): Generator<StoredChunk> {
-    const conds = [];
-    if (filter.bus !== undefined) conds.push(eq(chunks.bus, filter.bus));
-    if (filter.fromUs !== undefined) conds.push(gte(chunks.lastTsUs, filter.fromUs));
-    if (filter.toUs !== undefined) conds.push(lte(chunks.firstTsUs, filter.toUs));
-    if (state !== undefined) conds.push(eq(chunks.state, state));
-    const query = this.db.select().from(chunks).where(and(...conds)).orderBy(asc(chunks.seq));
+  *iterateChunks(filter: ChunkFilter = {}): Generator<StoredChunk> {
+    const query = this.db
+      .select()
+      .from(chunks)
+      .where(and(...filterConditions(filter)))
+      .orderBy(asc(chunks.seq));
     // drizzle returns whole result sets; iterate bun:sqlite directly so an export stays in bounded memory.
     const { sql: text, params } = query.toSQL();
     const stmt = this.sqlite.prepare(text);
@@ -520,6 +515,15 @@ export class BufferStore {
     if (!this.readonly) this.sqlite.run("PRAGMA wal_checkpoint(TRUNCATE)");
     this.sqlite.close();
   }
+}
+
+/** Chunks of a bus and overlapping a time range (a chunk's time range is [firstTsUs, lastTsUs]). */
+function filterConditions(filter: ChunkFilter) {
+  const conds = [];
+  if (filter.bus !== undefined) conds.push(eq(chunks.bus, filter.bus));
+  if (filter.fromUs !== undefined) conds.push(gte(chunks.lastTsUs, filter.fromUs));
+  if (filter.toUs !== undefined) conds.push(lte(chunks.firstTsUs, filter.toUs));
+  return conds;
 }
 
 interface RawChunkRow {

@@ -50,7 +50,7 @@ export class FaultProxy {
                 for (const chunk of client.data.pending) up.write(chunk);
                 client.data.pending = [];
               },
-              data(up, chunk) {
+              data(_up, chunk) {
                 if (client.data.mode === "pass") client.write(chunk);
               },
               close() {
