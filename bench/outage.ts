@@ -18,7 +18,7 @@ import { Consumer } from "../src/consumer/Consumer.ts";
 import { DEFAULT_CONSUMER } from "../src/consumer/ConsumerOptions.ts";
 import { openSink } from "../src/sink/openSink.ts";
 import { createSqsClient, DEFAULT_SQS } from "../src/uplink/sqsClient.ts";
-import { LatencyHistogram } from "../src/metrics/LatencyHistogram.ts";
+import { SlidingHistogram } from "../src/metrics/SlidingHistogram.ts";
 import { nowUs, newCounters, type FrameBatch, type FrameSource } from "../src/source/FrameSource.ts";
 import type { ChunkDelivery, FrameSink } from "../src/sink/FrameSink.ts";
 import { FaultProxy } from "../test/helpers/FaultProxy.ts";
@@ -77,7 +77,7 @@ proxy.set("blackhole");
 /** Measures live frames' latency as the sink gets them. */
 class LiveLatencySink implements FrameSink {
   readonly kind = "measured";
-  readonly live = new LatencyHistogram();
+  readonly live = new SlidingHistogram();
   backlogDone = 0;
   lastBacklogAt = 0;
   measuring = false;

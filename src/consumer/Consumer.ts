@@ -17,7 +17,7 @@ import {
 import type { FrameSink } from "../sink/FrameSink.ts";
 import { decodeEnvelope, decodeEnvelopeChunk, WireDecodeError, type ChunkEnvelope } from "../uplink/wireFormat.ts";
 import { billedRequests, errorCode } from "../uplink/sqsClient.ts";
-import { LatencyHistogram } from "../metrics/LatencyHistogram.ts";
+import { SlidingHistogram } from "../metrics/SlidingHistogram.ts";
 import { PriorityQueue } from "./PriorityQueue.ts";
 import { nowUs } from "../source/FrameSource.ts";
 import type { ConsumerOptions } from "./ConsumerOptions.ts";
@@ -71,11 +71,11 @@ const EMPTY_STATS: Omit<ConsumerStats, "held" | "busyWorkers" | "errorsByCode"> 
 
 export class Consumer extends EventEmitter<ConsumerEvents> {
   /** Processed minus capture time, per frame. */
-  readonly e2e = new LatencyHistogram();
+  readonly e2e: SlidingHistogram;
   /** Received minus SentTimestamp, per message. */
-  readonly queueAge = new LatencyHistogram();
+  readonly queueAge = new SlidingHistogram();
   /** Decode and sink write, per message. */
-  readonly processing = new LatencyHistogram();
+  readonly processing = new SlidingHistogram();
 
   private readonly s = { ...EMPTY_STATS, errorsByCode: {} as Record<string, number> };
   /** Prefetched messages that can still make the SLA, and those past it; each oldest first. */
@@ -90,6 +90,8 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
   private deletes: Held[] = [];
   private deleteTimer?: ReturnType<typeof setTimeout>;
   private readonly deleting = new Set<Promise<void>>();
+  /** Per-frame latencies of the chunk being recorded, reused. */
+  private latencies = new Float64Array(1024);
 
   constructor(
     private readonly client: SQSClient,
@@ -97,6 +99,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
     private readonly o: ConsumerOptions,
   ) {
     super();
+    this.e2e = new SlidingHistogram(o.slaMs);
   }
 
   get stats(): ConsumerStats {
@@ -249,7 +252,10 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
     }
     const doneUs = nowUs();
     if (fresh) {
-      for (const f of chunk.frames) this.e2e.recordMs(Math.max(0, doneUs - f.tsUs) / 1000);
+      const n = chunk.frames.length;
+      if (this.latencies.length < n) this.latencies = new Float64Array(n);
+      for (let k = 0; k < n; k++) this.latencies[k] = Math.max(0, doneUs - chunk.frames[k]!.tsUs) / 1000;
+      this.e2e.recordAllMs(this.latencies, n);
       this.s.framesProcessed += chunk.frames.length;
     } else this.s.duplicates++;
     this.processing.recordMs(performance.now() - t0);
