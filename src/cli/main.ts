@@ -14,6 +14,7 @@ export const COMMANDS: CommandEntry[] = [
   { path: ["ingest"], summary: "Read frames from a source into the SQLite buffer.", load: async () => (await import("./commands/ingest.ts")).ingestCommand },
   { path: ["buffer", "stats"], summary: "Show what a buffer holds: chunks and frames by state, size, time range, evictions.", load: async () => (await import("./commands/bufferStats.ts")).bufferStatsCommand },
   { path: ["buffer", "export"], summary: "Write buffered frames as candump -l lines (canplayer replays them), in capture order.", load: async () => (await import("./commands/bufferExport.ts")).bufferExportCommand },
+  { path: ["status"], summary: "Ask a running process for its SLA and state; exit 0 inside the SLA, 1 violated, 2 unreachable.", load: async () => (await import("./commands/status.ts")).statusCommand },
   { path: ["replay"], summary: "Send retained, already acknowledged chunks again, for a consumer that lost data.", load: async () => (await import("./commands/replay.ts")).replayCommand },
   { path: ["local-sqs"], summary: "Serve a local SQS (fauxqs, 127.0.0.1 only) with a queue and its dead-letter queue.", load: async () => (await import("./commands/localSqs.ts")).localSqsCommand },
 ];

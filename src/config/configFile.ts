@@ -120,6 +120,14 @@ export const configSchema = z
     sla: z
       .object({
         threshold: duration(1, 86_400_000).default(5000),
+        percentile: z.coerce.number().min(1).max(100).default(95),
+      })
+      .strict()
+      .prefault({}),
+    status: z
+      .object({
+        bind: z.string().default("127.0.0.1:8080"),
+        token: z.string().min(16, "must be at least 16 characters").optional(),
       })
       .strict()
       .prefault({}),

@@ -85,6 +85,8 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
   private reserved = 0;
   private busy = 0;
   private stopping = false;
+  /** True from run() until stop() (readiness). */
+  running = false;
   private readonly abort = new AbortController();
   private readonly waiters = new Set<() => void>();
   private deletes: Held[] = [];
@@ -108,6 +110,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
 
   /** Runs until stop(); resolves once in-flight work is finished and deleted (or the bound passed). */
   async run(): Promise<void> {
+    this.running = true;
     const sweeper = setInterval(() => void this.extendVisibility(), 1000);
     const pollers = Array.from({ length: this.o.pollers }, () => this.poll());
     const workers = Array.from({ length: this.o.workers }, () => this.work());
@@ -122,6 +125,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
   stop(): void {
     if (this.stopping) return;
     this.stopping = true;
+    this.running = false;
     this.abort.abort();
     this.wakeAll();
   }

@@ -6,13 +6,17 @@ import type { Logger } from "../log/logger.ts";
 import { openSink } from "../sink/openSink.ts";
 import { createSqsClient } from "../uplink/sqsClient.ts";
 import { Consumer } from "./Consumer.ts";
+import { consumerStatus, type ConsumerStatus } from "../status/consumerStatus.ts";
+import { serveStatus } from "../status/serveStatus.ts";
 
 export interface OpenedConsumer {
   consumer: Consumer;
+  status: ConsumerStatus;
   done: Promise<void>;
 }
 
-export function openConsumer(config: CanferryConfig, log: Logger): OpenedConsumer {
+/** `serve`: start the status endpoint (the demo serves one for both sides instead). */
+export function openConsumer(config: CanferryConfig, log: Logger, serve = true): OpenedConsumer {
   const queueUrl = config.sqs.queue_url;
   if (!queueUrl) throw new ConfigError("no queue: set sqs.queue_url in the config (or CANFERRY_SQS_QUEUE_URL)");
   const sink = openSink(config.sink);
@@ -20,10 +24,20 @@ export function openConsumer(config: CanferryConfig, log: Logger): OpenedConsume
   const consumer = new Consumer(client, sink, consumerOptions(config, queueUrl));
   consumer.on("poison", (messageId, reason) => log.warn({ messageId, reason }, "undecodable message left to the dead-letter queue"));
   consumer.on("error", (e) => log.error({ err: e.message }, "sink write failed; the message will be retried"));
+  const report = consumerStatus(consumer, { thresholdMs: config.sla.threshold, percentile: config.sla.percentile }, config.consumer.workers);
+  let served;
+  try {
+    served = serve ? serveStatus(report, [report.sla], config, log) : undefined;
+  } catch (e) {
+    void sink.close();
+    client.destroy();
+    throw e;
+  }
   log.info({ queueUrl, sink: config.sink.type, path: config.sink.path }, "consumer started");
   const done = consumer.run().finally(async () => {
+    await served?.stop();
     await sink.close();
     client.destroy();
   });
-  return { consumer, done };
+  return { consumer, status: report, done };
 }

@@ -26,6 +26,8 @@ export class Gateway {
   readonly uploader?: Uploader;
   private pruneTimer?: ReturnType<typeof setInterval>;
   private readonly stopRequested: Promise<void>;
+  /** True while the source is being read (readiness). */
+  running = false;
   private requestStop!: () => void;
 
   constructor(
@@ -50,7 +52,8 @@ export class Gateway {
     this.pruneTimer = setInterval(() => this.buffer.pruneAcked(), this.o.pruneIntervalMs);
     const uploading = this.uploader?.run();
     try {
-      await this.ingestor.run();
+      this.running = true;
+      await this.ingestor.run().finally(() => (this.running = false));
       if (!this.uploader) return;
       this.uploader.notify();
       await this.stopRequested;

@@ -7,17 +7,21 @@ import type { Logger } from "../log/logger.ts";
 import { openBufferedSource } from "./openBufferedSource.ts";
 import { createSqsClient } from "../uplink/sqsClient.ts";
 import { Gateway } from "./Gateway.ts";
+import { gatewayStatus, type GatewayStatus } from "../status/gatewayStatus.ts";
+import { serveStatus } from "../status/serveStatus.ts";
 
 const STATUS_EVERY_MS = 10_000;
 
 
 export interface OpenedGateway {
   gateway: Gateway;
+  status: GatewayStatus;
   /** Resolves when the gateway has stopped and its buffer is closed. */
   done: Promise<void>;
 }
 
-export async function openGateway(config: CanferryConfig, sourceSpec: string | undefined, log: Logger): Promise<OpenedGateway> {
+/** `serve`: start the status endpoint (the demo serves one for both sides instead). */
+export async function openGateway(config: CanferryConfig, sourceSpec: string | undefined, log: Logger, serve = true): Promise<OpenedGateway> {
   const spec = sourceSpec ?? config.gateway.source;
   if (!spec) throw new ConfigError("no source: set gateway.source in the config or pass --source (e.g. socketcan:can0)");
   const queueUrl = config.sqs.queue_url;
@@ -55,10 +59,19 @@ export async function openGateway(config: CanferryConfig, sourceSpec: string | u
     );
   }, STATUS_EVERY_MS);
   status.unref?.();
-  const done = gateway.run().finally(() => {
+  const report = gatewayStatus(config.gateway.id, gateway, { thresholdMs: config.sla.threshold, percentile: config.sla.percentile });
+  let served;
+  try {
+    served = serve ? serveStatus(report, [report.sla], config, log) : undefined;
+  } catch (e) {
+    buffer.close();
+    throw e;
+  }
+  const done = gateway.run().finally(async () => {
     clearInterval(status);
+    await served?.stop();
     buffer.close();
     client.destroy();
   });
-  return { gateway, done };
+  return { gateway, status: report, done };
 }

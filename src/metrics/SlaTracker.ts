@@ -28,15 +28,23 @@ export interface SlaTransition {
 }
 
 export class SlaTracker {
-  /** Processed minus capture time, per frame. */
+  /** The latency the SLA is about, per frame (end to end on a consumer, capture to SQS on a gateway). */
   readonly e2e: SlidingHistogram;
   private violated = false;
 
+  /** `latency` may be a histogram the caller already records into (built with the same threshold). */
   constructor(
     readonly options: SlaOptions,
     clock: () => number = Date.now,
+    latency?: SlidingHistogram,
   ) {
-    this.e2e = new SlidingHistogram(options.thresholdMs, clock);
+    this.e2e = latency ?? new SlidingHistogram(options.thresholdMs, clock);
+  }
+
+  /** The verdicts of every window, for /status. */
+  report(): { thresholdMs: number; percentile: number; violated: boolean; windows: Record<string, SlaVerdict> } {
+    const windows = Object.fromEntries((["1m", "5m", "1h"] as const).map((w) => [w, this.verdict(w)]));
+    return { ...this.options, violated: this.violated, windows };
   }
 
   verdict(window: WindowName): SlaVerdict {

@@ -6,7 +6,7 @@ import { parseCandumpLine } from "../../src/source/candump/candumpLine.ts";
 
 test("canferry demo runs the whole pipeline, prints status lines and stops cleanly", async () => {
   const dir = tempDir("demo");
-  const r = await canferry(["demo", "--data", dir, "--duration", "4", "--speed", "4"]);
+  const r = await canferry(["demo", "--data", dir, "--duration", "4", "--speed", "4", "--status", "127.0.0.1:0"]);
   expect(r.code).toBe(0);
   const lines = r.stdout.split("\n").filter((l) => l.startsWith("in "));
   expect(lines.length).toBeGreaterThanOrEqual(3);

@@ -37,6 +37,8 @@ prefetch = 10
 wait_time = "1s"
 visibility_timeout = "2s"
 shutdown_timeout = "5s"
+[status]
+bind = "127.0.0.1:0"
 [sink]
 type = "sqlite"
 path = "${join(dir, "sink.db")}"

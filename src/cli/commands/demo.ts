@@ -10,6 +10,8 @@ import { createQueuePair } from "../../uplink/queueSetup.ts";
 import { createSqsClient, DEFAULT_SQS } from "../../uplink/sqsClient.ts";
 import { onStopSignals } from "../signals.ts";
 import { StatusLine } from "../StatusLine.ts";
+import { Registry } from "prom-client";
+import { serveStatus } from "../../status/serveStatus.ts";
 
 /** A real recorded capture shipped with canferry (SavvyCAN's candump example, MIT; see its LICENSE). */
 export const DEMO_LOG = join(import.meta.dir, "..", "..", "..", "test", "fixtures", "savvycan", "candump.log");
@@ -24,8 +26,9 @@ options:
   --data DIR            where the buffer and the sink live (default data/demo)
   --speed X             replay X times faster than recorded (default 1)
   --duration SECONDS    stop by itself after this long (default: run until Ctrl-C)
-  --port N              local SQS port (default: any free port)`,
-  flags: { data: { type: "string" }, speed: { type: "string" }, duration: { type: "string" }, port: { type: "string" } },
+  --port N              local SQS port (default: any free port)
+  --status HOST:PORT    the status endpoint (default 127.0.0.1:8080)`,
+  flags: { data: { type: "string" }, speed: { type: "string" }, duration: { type: "string" }, port: { type: "string" }, status: { type: "string" } },
   async run(v) {
     const data = typeof v.data === "string" ? v.data : join("data", "demo");
     const duration = v.duration === undefined ? 0 : Number(v.duration);
@@ -48,19 +51,42 @@ options:
       { section: "consumer", key: "wait_time", flag: "demo", value: "5s" },
       { section: "sink", key: "type", flag: "demo", value: "candump" },
       { section: "sink", key: "path", flag: "--data", value: join(data, "sink") },
+      { section: "status", key: "bind", flag: "--status", value: v.status },
     ]);
     const log = createLogger("demo", "warn");
     process.stdout.write(
       `canferry demo: local SQS at ${sqs.endpoint}, queue ${queueUrl} (dead letters: ${dlqUrl})\n` +
         `replaying ${DEMO_LOG} in real time; buffer ${config.buffer.path}, sink ${config.sink.path}. Ctrl-C stops.\n`,
     );
-    const consumer = openConsumer(config, log);
-    const gateway = await openGateway(config, `candump:${DEMO_LOG}`, log);
+    const consumer = openConsumer(config, log, false);
+    const gateway = await openGateway(config, `candump:${DEMO_LOG}`, log, false);
+    const stopAll = () => {
+      gateway.gateway.stop();
+      consumer.consumer.stop();
+    };
+    let served;
+    try {
+      served = serveStatus(
+      {
+        ready: () => gateway.status.ready() && consumer.status.ready(),
+        status: () => ({ ...consumer.status.status(), process: "demo", gateway: gateway.status.status(), consumer: consumer.status.status() }),
+        metrics: () => Registry.merge([gateway.status.registry, consumer.status.registry]).metrics(),
+      },
+      [gateway.status.sla, consumer.status.sla],
+      config,
+      log,
+      );
+    } catch (e) {
+      stopAll();
+      await Promise.all([gateway.done, consumer.done]);
+      await sqs.stop();
+      throw e;
+    }
+    process.stdout.write(`status: ${served.url}/status (JSON), ${served.url}/metrics (Prometheus); canferry status --url ${served.url}\n`);
     const status = new StatusLine(gateway.gateway, consumer.consumer);
     const stop = () => {
       status.stop();
-      gateway.gateway.stop();
-      consumer.consumer.stop();
+      stopAll();
     };
     const off = onStopSignals(stop);
     const timer = duration > 0 ? setTimeout(stop, duration * 1000) : undefined;
@@ -70,6 +96,7 @@ options:
     } finally {
       clearTimeout(timer);
       off();
+      await served.stop();
       await sqs.stop();
     }
     status.printFinal();

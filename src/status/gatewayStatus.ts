@@ -1,0 +1,79 @@
+/** What a gateway reports on its status endpoint: SLA (capture to SQS acknowledgement), buffer, uplink, source. */
+import type { Gateway } from "../gateway/Gateway.ts";
+import type { Registry } from "prom-client";
+import { PromMetrics } from "../metrics/promMetrics.ts";
+import { SlaTracker, type SlaOptions } from "../metrics/SlaTracker.ts";
+import type { StatusSource } from "./StatusServer.ts";
+import { slaMetrics } from "./slaMetrics.ts";
+import { buildInfo } from "./buildInfo.ts";
+
+export interface GatewayStatus extends StatusSource {
+  sla: SlaTracker;
+  registry: Registry;
+}
+
+export function gatewayStatus(id: string, gateway: Gateway, slaOptions: SlaOptions): GatewayStatus {
+  const sla = new SlaTracker(slaOptions);
+  gateway.uploader?.on("acked", (chunks, atMs) => {
+    for (const c of chunks) sla.e2e.recordMs(Math.max(0, atMs - c.firstTsUs / 1000), c.frameCount);
+  });
+  const buffer = gateway.buffer;
+  const m = new PromMetrics();
+  slaMetrics(m, sla, "canferry_uplink_sla", "canferry_uplink_latency_seconds", "Capture to SQS acknowledgement, per frame, by window.");
+  m.counter("canferry_frames_ingested_total", "Frames read from the source.", () => gateway.ingestor.stats.framesIn);
+  m.counter("canferry_frames_committed_total", "Frames committed to the buffer.", () => gateway.ingestor.stats.framesCommitted);
+  m.counter("canferry_source_malformed_total", "Malformed input lines.", () => gateway.source.counters.malformed);
+  m.counter("canferry_source_dropped_frames_total", "Frames lost before canferry read them, by reason.", () => [
+    [{ reason: "kernel" }, gateway.source.counters.kernelDrops],
+    [{ reason: "queue" }, gateway.source.counters.queueDrops],
+  ], ["reason"]);
+  m.gauge("canferry_buffer_backlog_frames", "Frames not yet acknowledged by SQS.", () => buffer.backlog().frames);
+  m.gauge("canferry_buffer_backlog_chunks", "Chunks not yet acknowledged by SQS.", () => buffer.backlog().chunks);
+  m.gauge("canferry_buffer_backlog_bytes", "Stored bytes not yet acknowledged by SQS.", () => buffer.backlog().bytes);
+  m.gauge("canferry_buffer_oldest_pending_age_seconds", "Age of the oldest frame waiting for the uplink.", () => {
+    const t = buffer.backlog().oldestTsUs;
+    return t === null ? 0 : Math.max(0, Date.now() / 1000 - t / 1e6);
+  });
+  m.counter("canferry_buffer_evicted_frames_total", "Frames removed by the cap or retention, by reason.", () =>
+    Object.entries(buffer.stats().evictedFrames).map(([reason, n]) => [{ reason }, n]),
+  ["reason"]);
+  const up = () => gateway.uploader?.stats;
+  m.counter("canferry_uplink_frames_acked_total", "Frames SQS accepted.", () => up()?.framesAcked ?? 0);
+  m.counter("canferry_uplink_send_calls_total", "SendMessageBatch calls.", () => up()?.sendCalls ?? 0);
+  m.counter("canferry_uplink_billed_requests_total", "SQS requests as AWS bills them (64 KiB units).", () => up()?.billedRequests ?? 0);
+  m.counter("canferry_uplink_errors_total", "SQS errors by code.", () => Object.entries(up()?.errorsByCode ?? {}).map(([code, n]) => [{ code }, n]), ["code"]);
+  m.gauge("canferry_uplink_outage", "1 while the uplink is down.", () => (up()?.outageSince ? 1 : 0));
+  m.gauge("canferry_uplink_drain_frames_per_second", "Frames acknowledged per second, last 5 s.", () => up()?.ackRateFps ?? 0);
+  return {
+    sla,
+    ready: () => gateway.running,
+    registry: m.registry,
+    metrics: () => m.text(),
+    status: () => {
+      const b = buffer.backlog();
+      const u = up();
+      return {
+        process: "gateway",
+        gateway: id,
+        build: buildInfo(),
+        sla: { measure: "capture to SQS acknowledgement, per frame", ...sla.report() },
+        buffer: {
+          path: buffer.options.path,
+          epoch: buffer.epoch,
+          backlogFrames: b.frames,
+          backlogChunks: b.chunks,
+          backlogBytes: b.bytes,
+          oldestPendingAgeS: b.oldestTsUs === null ? 0 : +(Date.now() / 1000 - b.oldestTsUs / 1e6).toFixed(3),
+          evictedFrames: buffer.stats().evictedFrames,
+        },
+        uplink: u && {
+          ...u,
+          outageSince: u.outageSince && new Date(u.outageSince).toISOString(),
+          backlogDrainSeconds: u.ackRateFps > 0 ? +(b.frames / u.ackRateFps).toFixed(1) : null,
+        },
+        source: { name: gateway.source.name, running: gateway.running, ...gateway.source.counters },
+        ingest: gateway.ingestor.stats,
+      };
+    },
+  };
+}
