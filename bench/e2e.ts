@@ -31,7 +31,7 @@ const dir = mkdtempSync(join(tmpdir(), "canferry-bench-e2e-"));
 
 const sqsProc = spawnCli(["local-sqs", "--port", "0", "--queue", "bench"]);
 const { endpoint, queueUrl } = JSON.parse(await waitForLine(sqsProc, (l) => l.startsWith("{")));
-const common = `[sqs]\nqueue_url = "${queueUrl}"\nendpoint = "${endpoint}"\n[status]\nbind = "127.0.0.1:0"\n`;
+const common = `[sqs]\nqueue_url = "${queueUrl}"\nendpoint = "${endpoint}"\n[status]\nbind = "127.0.0.1:0"\n[metrics]\ndir = "${join(dir, "metrics")}"\n`;
 await Bun.write(
   join(dir, "gateway.toml"),
   `${common}[gateway]\nid = "bench"\n[buffer]\npath = "${join(dir, "buffer.db")}"\n` +

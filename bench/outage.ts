@@ -106,7 +106,7 @@ const consuming = consumer.run();
 
 await Bun.write(
   join(dir, "gateway.toml"),
-  `[gateway]\nid = "outage"\n[buffer]\npath = "${bufferPath}"\ncap = "8GiB"\n[status]\nbind = "127.0.0.1:0"\n[sqs]\nqueue_url = "${queueUrl}"\nendpoint = "${proxy.endpoint}"\n`,
+  `[gateway]\nid = "outage"\n[buffer]\npath = "${bufferPath}"\ncap = "8GiB"\n[status]\nbind = "127.0.0.1:0"\n[metrics]\ndir = "${join(dir, "metrics")}"\n[sqs]\nqueue_url = "${queueUrl}"\nendpoint = "${proxy.endpoint}"\n`,
 );
 const gateway = spawnCli(["gateway", "--config", join(dir, "gateway.toml"), "--source", `gen:rate=${rate},buses=live0+live1+live2+live3`]);
 const rss = new RssSampler(gateway.pid, 500);

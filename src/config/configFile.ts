@@ -124,6 +124,13 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    metrics: z
+      .object({
+        dir: z.string().min(1).default("data/metrics"),
+        retain_days: int(1, 3650).default(7),
+      })
+      .strict()
+      .prefault({}),
     status: z
       .object({
         bind: z.string().default("127.0.0.1:8080"),

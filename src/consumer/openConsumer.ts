@@ -24,10 +24,15 @@ export function openConsumer(config: CanferryConfig, log: Logger, serve = true):
   const consumer = new Consumer(client, sink, consumerOptions(config, queueUrl));
   consumer.on("poison", (messageId, reason) => log.warn({ messageId, reason }, "undecodable message left to the dead-letter queue"));
   consumer.on("error", (e) => log.error({ err: e.message }, "sink write failed; the message will be retried"));
-  const report = consumerStatus(consumer, { thresholdMs: config.sla.threshold, percentile: config.sla.percentile }, config.consumer.workers);
+  const report = consumerStatus(
+    consumer,
+    { thresholdMs: config.sla.threshold, percentile: config.sla.percentile },
+    config.consumer.workers,
+    { dir: config.metrics.dir, retainDays: config.metrics.retain_days, process: "consumer" },
+  );
   let served;
   try {
-    served = serve ? serveStatus(report, [report.sla], config, log) : undefined;
+    served = serve ? serveStatus(report, [report.sla], [report.recorder], config, log) : undefined;
   } catch (e) {
     void sink.close();
     client.destroy();

@@ -59,10 +59,15 @@ export async function openGateway(config: CanferryConfig, sourceSpec: string | u
     );
   }, STATUS_EVERY_MS);
   status.unref?.();
-  const report = gatewayStatus(config.gateway.id, gateway, { thresholdMs: config.sla.threshold, percentile: config.sla.percentile });
+  const report = gatewayStatus(
+    config.gateway.id,
+    gateway,
+    { thresholdMs: config.sla.threshold, percentile: config.sla.percentile },
+    { dir: config.metrics.dir, retainDays: config.metrics.retain_days, process: "gateway" },
+  );
   let served;
   try {
-    served = serve ? serveStatus(report, [report.sla], config, log) : undefined;
+    served = serve ? serveStatus(report, [report.sla], [report.recorder], config, log) : undefined;
   } catch (e) {
     buffer.close();
     throw e;

@@ -18,6 +18,8 @@ export interface StatusSource {
   ready(): boolean;
   /** Prometheus text exposition for /metrics. */
   metrics(): Promise<string>;
+  /** The last hour of key figures, every 10 s, for the status page (/history). */
+  history(): readonly Record<string, number | null>[];
 }
 
 export interface StatusServerOptions {
@@ -53,6 +55,7 @@ export function createStatusApp(source: StatusSource, token: string | undefined)
   app.get("/healthz", (c) => c.text("ok\n"));
   app.get("/readyz", (c) => (source.ready() ? c.text("ready\n") : c.text("not ready\n", 503)));
   app.get("/status", (c) => c.json(source.status()));
+  app.get("/history", (c) => c.json(source.history()));
   app.get("/metrics", async (c) => c.body(await source.metrics(), 200, { "Content-Type": "text/plain; version=0.0.4; charset=utf-8" }));
   app.notFound((c) => c.json({ error: "not found" }, 404));
   // Deliberate answers (401 from the token check) pass through; anything else is a bare 500.

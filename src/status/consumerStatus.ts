@@ -6,13 +6,16 @@ import { SlaTracker, type SlaOptions } from "../metrics/SlaTracker.ts";
 import type { StatusSource } from "./StatusServer.ts";
 import { latencyGauge, slaMetrics } from "./slaMetrics.ts";
 import { buildInfo } from "./buildInfo.ts";
+import { MetricsHistory, type HistoryOptions } from "../metrics/MetricsHistory.ts";
+import { rateOf } from "../metrics/rateOf.ts";
 
 export interface ConsumerStatus extends StatusSource {
   sla: SlaTracker;
   registry: Registry;
+  recorder: MetricsHistory;
 }
 
-export function consumerStatus(consumer: Consumer, slaOptions: SlaOptions, workers: number): ConsumerStatus {
+export function consumerStatus(consumer: Consumer, slaOptions: SlaOptions, workers: number, history: HistoryOptions): ConsumerStatus {
   const sla = new SlaTracker(slaOptions, Date.now, consumer.e2e);
   const m = new PromMetrics();
   const s = () => consumer.stats;
@@ -32,8 +35,25 @@ export function consumerStatus(consumer: Consumer, slaOptions: SlaOptions, worke
   m.counter("canferry_consumer_errors_total", "Errors by code.", () => Object.entries(s().errorsByCode).map(([code, n]) => [{ code }, n]), ["code"]);
   m.gauge("canferry_consumer_worker_utilization_ratio", "Busy workers over all workers.", () => s().busyWorkers / workers);
   m.gauge("canferry_consumer_held_messages", "Messages received and not yet deleted.", () => s().held);
+  const rate = rateOf(() => consumer.stats.framesProcessed);
+  const recorder = new MetricsHistory(() => {
+    const e = consumer.e2e.summary("1m");
+    const v = sla.verdict("1m");
+    return {
+      e2e_p50_s: e.p50Ms / 1000,
+      e2e_p95_s: e.p95Ms / 1000,
+      e2e_p99_s: e.p99Ms / 1000,
+      queue_age_p95_s: consumer.queueAge.summary("1m").p95Ms / 1000,
+      sla_compliance: v.compliance,
+      sla_violations: v.violations,
+      frames: e.count,
+      consumed_frames_per_s: rate(),
+    };
+  }, history);
   return {
     sla,
+    recorder,
+    history: () => recorder.hour(),
     ready: () => consumer.running,
     registry: m.registry,
     metrics: () => m.text(),

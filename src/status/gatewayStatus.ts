@@ -6,13 +6,16 @@ import { SlaTracker, type SlaOptions } from "../metrics/SlaTracker.ts";
 import type { StatusSource } from "./StatusServer.ts";
 import { slaMetrics } from "./slaMetrics.ts";
 import { buildInfo } from "./buildInfo.ts";
+import { MetricsHistory, type HistoryOptions } from "../metrics/MetricsHistory.ts";
+import { rateOf } from "../metrics/rateOf.ts";
 
 export interface GatewayStatus extends StatusSource {
   sla: SlaTracker;
   registry: Registry;
+  recorder: MetricsHistory;
 }
 
-export function gatewayStatus(id: string, gateway: Gateway, slaOptions: SlaOptions): GatewayStatus {
+export function gatewayStatus(id: string, gateway: Gateway, slaOptions: SlaOptions, history: HistoryOptions): GatewayStatus {
   const sla = new SlaTracker(slaOptions);
   gateway.uploader?.on("acked", (chunks, atMs) => {
     for (const c of chunks) sla.e2e.recordMs(Math.max(0, atMs - c.firstTsUs / 1000), c.frameCount);
@@ -44,8 +47,25 @@ export function gatewayStatus(id: string, gateway: Gateway, slaOptions: SlaOptio
   m.counter("canferry_uplink_errors_total", "SQS errors by code.", () => Object.entries(up()?.errorsByCode ?? {}).map(([code, n]) => [{ code }, n]), ["code"]);
   m.gauge("canferry_uplink_outage", "1 while the uplink is down.", () => (up()?.outageSince ? 1 : 0));
   m.gauge("canferry_uplink_drain_frames_per_second", "Frames acknowledged per second, last 5 s.", () => up()?.ackRateFps ?? 0);
+  const ingestRate = rateOf(() => gateway.ingestor.stats.framesIn);
+  const recorder = new MetricsHistory(() => {
+    const u = sla.e2e.summary("1m");
+    const b = buffer.backlog();
+    return {
+      uplink_p50_s: u.p50Ms / 1000,
+      uplink_p95_s: u.p95Ms / 1000,
+      uplink_p99_s: u.p99Ms / 1000,
+      sla_compliance: sla.verdict("1m").compliance,
+      backlog_frames: b.frames,
+      backlog_age_s: b.oldestTsUs === null ? 0 : Math.max(0, Date.now() / 1000 - b.oldestTsUs / 1e6),
+      ingest_frames_per_s: ingestRate(),
+      drain_frames_per_s: up()?.ackRateFps ?? 0,
+    };
+  }, history);
   return {
     sla,
+    recorder,
+    history: () => recorder.hour(),
     ready: () => gateway.running,
     registry: m.registry,
     metrics: () => m.text(),

@@ -2,6 +2,7 @@
 import type { CanferryConfig } from "../config/configFile.ts";
 import type { Logger } from "../log/logger.ts";
 import type { SlaTracker } from "../metrics/SlaTracker.ts";
+import type { MetricsHistory } from "../metrics/MetricsHistory.ts";
 import { startStatusServer, type StatusSource } from "./StatusServer.ts";
 
 const SLA_CHECK_MS = 5000;
@@ -11,8 +12,16 @@ export interface ServedStatus {
   stop(): Promise<void>;
 }
 
-export function serveStatus(source: StatusSource, slas: SlaTracker[], config: CanferryConfig, log: Logger): ServedStatus {
+/** `recorders` sample the history the page draws and write the daily latency files. */
+export function serveStatus(
+  source: StatusSource,
+  slas: SlaTracker[],
+  recorders: MetricsHistory[],
+  config: CanferryConfig,
+  log: Logger,
+): ServedStatus {
   const server = startStatusServer(source, { bind: config.status.bind, token: config.status.token });
+  for (const r of recorders) r.start();
   const timer = setInterval(() => {
     for (const sla of slas) {
       const t = sla.check();
@@ -29,6 +38,7 @@ export function serveStatus(source: StatusSource, slas: SlaTracker[], config: Ca
     url: server.url,
     async stop() {
       clearInterval(timer);
+      for (const r of recorders) r.stop();
       await server.stop();
     },
   };

@@ -39,6 +39,8 @@ visibility_timeout = "2s"
 shutdown_timeout = "5s"
 [status]
 bind = "127.0.0.1:0"
+[metrics]
+dir = "${join(dir, "metrics")}"
 [sink]
 type = "sqlite"
 path = "${join(dir, "sink.db")}"

@@ -17,6 +17,7 @@ function fakeSource(over: Partial<StatusSource> = {}) {
     ready: () => ready,
     status: () => ({ process: "consumer", sla: { measure: "test", ...sla.report() } }),
     metrics: () => m.text(),
+    history: () => [{ t: 1, e2e_p95_s: 0.1 }],
     ...over,
   };
   return { source, sla, setReady: (r: boolean) => (ready = r) };
@@ -39,6 +40,7 @@ describe("status endpoint over HTTP", () => {
     f.sla.e2e.recordAllMs([10, 20, 30, 500]);
     const { url } = serve(f.source);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    expect(await (await fetch(`${url}/history`)).json()).toEqual([{ t: 1, e2e_p95_s: 0.1 }]);
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
     f.setReady(false);
     expect((await fetch(`${url}/readyz`)).status).toBe(503);

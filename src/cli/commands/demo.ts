@@ -52,6 +52,7 @@ options:
       { section: "sink", key: "type", flag: "demo", value: "candump" },
       { section: "sink", key: "path", flag: "--data", value: join(data, "sink") },
       { section: "status", key: "bind", flag: "--status", value: v.status },
+      { section: "metrics", key: "dir", flag: "--data", value: join(data, "metrics") },
     ]);
     const log = createLogger("demo", "warn");
     process.stdout.write(
@@ -71,8 +72,11 @@ options:
         ready: () => gateway.status.ready() && consumer.status.ready(),
         status: () => ({ ...consumer.status.status(), process: "demo", gateway: gateway.status.status(), consumer: consumer.status.status() }),
         metrics: () => Registry.merge([gateway.status.registry, consumer.status.registry]).metrics(),
+        // One timeline for the page: both sides' samples, taken together every 10 s.
+        history: () => consumer.status.history().map((c, i) => ({ ...gateway.status.history()[i], ...c })),
       },
       [gateway.status.sla, consumer.status.sla],
+      [gateway.status.recorder, consumer.status.recorder],
       config,
       log,
       );
