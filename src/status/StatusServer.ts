@@ -1,7 +1,9 @@
 /**
- * Every canferry process serves its state over HTTP (Hono on Bun.serve): /healthz (alive), /readyz
+ * Every canferry process serves its state over HTTP (Hono on Bun.serve): / (a status page that
+ * draws from the two JSON routes below), /healthz (alive), /readyz
  * (buffer open and source running; the uplink may be down, since buffering is the job), /status
- * (JSON), /metrics (Prometheus text). Bound to 127.0.0.1 by default; on any other address a bearer
+ * (JSON), /history (the last hour, for the page), /metrics (Prometheus text). Bound to 127.0.0.1 by
+ * default; on any other address a bearer
  * token is required, compared in constant time. Unknown routes 404, wrong methods 405, and errors
  * never show a stack trace.
  */
@@ -10,6 +12,7 @@ import { timingSafeEqual } from "hono/utils/buffer";
 import { HTTPException } from "hono/http-exception";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { ConfigError } from "../config/ConfigError.ts";
+import statusPage from "./statusPage.html" with { type: "text" };
 
 export interface StatusSource {
   /** The process's state for /status. */
@@ -28,6 +31,9 @@ export interface StatusServerOptions {
   /** Required when `bind` is not a loopback address. */
   token?: string;
 }
+
+/** bun-types types an .html import as a fullstack bundle; `type: "text"` makes it the file's text. */
+const STATUS_PAGE = statusPage as unknown as string;
 
 export function isLoopback(host: string): boolean {
   return host === "localhost" || host === "::1" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
@@ -52,6 +58,7 @@ export function createStatusApp(source: StatusSource, token: string | undefined)
       return c.json({ error: "unauthorized" }, 401, { "WWW-Authenticate": 'Bearer realm="canferry"' });
     });
   }
+  app.get("/", (c) => c.html(STATUS_PAGE));
   app.get("/healthz", (c) => c.text("ok\n"));
   app.get("/readyz", (c) => (source.ready() ? c.text("ready\n") : c.text("not ready\n", 503)));
   app.get("/status", (c) => c.json(source.status()));
