@@ -21,6 +21,8 @@ export interface StatusSource {
   ready(): boolean;
   /** Prometheus text exposition for /metrics. */
   metrics(): Promise<string>;
+  /** The key figures in one line (systemctl status). */
+  statusLine(): string;
   /** The last hour of key figures, every 10 s, for the status page (/history). */
   history(): readonly Record<string, number | null>[];
 }

@@ -54,6 +54,10 @@ export function consumerStatus(consumer: Consumer, slaOptions: SlaOptions, worke
     sla,
     recorder,
     history: () => recorder.hour(),
+    statusLine: () => {
+      const v = sla.verdict("1m");
+      return `${s().framesProcessed} frames consumed, P${slaOptions.percentile} end to end ${v.valueMs.toFixed(0)} ms (${v.ok ? "within" : "OVER"} ${slaOptions.thresholdMs} ms), ${s().held} messages held`;
+    },
     ready: () => consumer.running,
     registry: m.registry,
     metrics: () => m.text(),

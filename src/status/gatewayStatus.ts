@@ -66,6 +66,13 @@ export function gatewayStatus(id: string, gateway: Gateway, slaOptions: SlaOptio
     sla,
     recorder,
     history: () => recorder.hour(),
+    statusLine: () => {
+      const b = buffer.backlog();
+      const u = up();
+      const age = b.oldestTsUs === null ? 0 : Math.max(0, Date.now() / 1000 - b.oldestTsUs / 1e6);
+      const p = sla.verdict("1m");
+      return `${gateway.ingestor.stats.framesIn} frames in, backlog ${b.frames} frames (oldest ${age.toFixed(1)} s), uplink ${u?.outageSince ? "DOWN" : "up"}, P${slaOptions.percentile} to SQS ${p.valueMs.toFixed(0)} ms`;
+    },
     ready: () => gateway.running,
     registry: m.registry,
     metrics: () => m.text(),

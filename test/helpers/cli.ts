@@ -23,8 +23,8 @@ export async function canferry(args: string[], stdin?: string | Blob): Promise<C
   return { code, stdout, stderr };
 }
 
-export function spawnCanferry(args: string[]) {
-  return Bun.spawn([process.execPath, MAIN, ...args], { cwd: ROOT, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+export function spawnCanferry(args: string[], env: Record<string, string> = {}) {
+  return Bun.spawn([process.execPath, MAIN, ...args], { cwd: ROOT, stdin: "ignore", stdout: "pipe", stderr: "pipe", env: { ...process.env, ...env } });
 }
 
 export function tempDir(name: string): string {
@@ -34,8 +34,8 @@ export function tempDir(name: string): string {
 export const fixture = (...parts: string[]) => join(ROOT, "test", "fixtures", ...parts);
 
 /** A child whose stderr is collected as it comes, so a test can wait for a line and read the rest later. */
-export function watchedCanferry(args: string[]) {
-  const proc = spawnCanferry(args);
+export function watchedCanferry(args: string[], env: Record<string, string> = {}) {
+  const proc = spawnCanferry(args, env);
   let text = "";
   const pump = (async () => {
     const decoder = new TextDecoder();

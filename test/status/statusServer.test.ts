@@ -18,6 +18,7 @@ function fakeSource(over: Partial<StatusSource> = {}) {
     status: () => ({ process: "consumer", sla: { measure: "test", ...sla.report() } }),
     metrics: () => m.text(),
     history: () => [{ t: 1, e2e_p95_s: 0.1 }],
+    statusLine: () => "fine",
     ...over,
   };
   return { source, sla, setReady: (r: boolean) => (ready = r) };

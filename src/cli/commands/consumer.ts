@@ -2,7 +2,7 @@ import type { Command } from "../Command.ts";
 import { loadConfig } from "../../config/configFile.ts";
 import { createLogger } from "../../log/logger.ts";
 import { openConsumer } from "../../consumer/openConsumer.ts";
-import { onStopSignals } from "../signals.ts";
+import { runAsService } from "../../systemd/runAsService.ts";
 
 export const consumerCommand: Command = {
   usage: "consumer --config FILE",
@@ -12,16 +12,12 @@ export const consumerCommand: Command = {
   async run(v) {
     const config = await loadConfig(typeof v.config === "string" ? v.config : undefined);
     const log = createLogger("consumer");
-    const { consumer, done } = openConsumer(config, log);
-    const off = onStopSignals(() => {
-      log.info("stopping: no new receives, finishing and deleting what was received");
-      consumer.stop();
-    });
-    try {
-      await done;
-    } finally {
-      off();
-    }
+    const { consumer, status, done } = openConsumer(config, log);
+    await runAsService(
+      { done, stop: () => consumer.stop(), statusLine: () => status.statusLine() },
+      log,
+      "stopping: no new receives, finishing and deleting what was received",
+    );
     log.info(
       {
         ...consumer.stats,

@@ -72,6 +72,7 @@ options:
         ready: () => gateway.status.ready() && consumer.status.ready(),
         status: () => ({ ...consumer.status.status(), process: "demo", gateway: gateway.status.status(), consumer: consumer.status.status() }),
         metrics: () => Registry.merge([gateway.status.registry, consumer.status.registry]).metrics(),
+        statusLine: () => `${gateway.status.statusLine()}; ${consumer.status.statusLine()}`,
         // One timeline for the page: both sides' samples, taken together every 10 s.
         history: () => consumer.status.history().map((c, i) => ({ ...gateway.status.history()[i], ...c })),
       },

@@ -2,7 +2,7 @@ import type { Command } from "../Command.ts";
 import { loadConfig } from "../../config/configFile.ts";
 import { createLogger } from "../../log/logger.ts";
 import { openGateway } from "../../gateway/openGateway.ts";
-import { onStopSignals } from "../signals.ts";
+import { runAsService } from "../../systemd/runAsService.ts";
 
 export const gatewayCommand: Command = {
   usage: "gateway --config FILE [--source SPEC]",
@@ -13,16 +13,12 @@ export const gatewayCommand: Command = {
   async run(v) {
     const config = await loadConfig(typeof v.config === "string" ? v.config : undefined);
     const log = createLogger("gateway");
-    const { gateway, done } = await openGateway(config, typeof v.source === "string" ? v.source : undefined, log);
-    const off = onStopSignals(() => {
-      log.info("stopping: committing open chunks, finishing uploads in flight");
-      gateway.stop();
-    });
-    try {
-      await done;
-    } finally {
-      off();
-    }
+    const { gateway, status, done } = await openGateway(config, typeof v.source === "string" ? v.source : undefined, log);
+    await runAsService(
+      { done, stop: () => gateway.stop(), statusLine: () => status.statusLine() },
+      log,
+      "stopping: committing open chunks, finishing uploads in flight",
+    );
     log.info({ ...gateway.ingestor.stats, ...gateway.uploader?.stats }, "gateway stopped");
     return 0;
   },

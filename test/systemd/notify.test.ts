@@ -1,0 +1,59 @@
+/**
+ * sd_notify over a real unix datagram socket: Python (as systemd would) binds NOTIFY_SOCKET, canferry
+ * gateway runs with it and a watchdog, and must say READY=1, keep pinging WATCHDOG=1, and say
+ * STOPPING=1 on SIGTERM.
+ */
+import { expect, test } from "bun:test";
+import { join } from "node:path";
+import { fixture, tempDir, watchedCanferry } from "../helpers/cli.ts";
+import { startTestSqs } from "../helpers/sqs.ts";
+
+const RECEIVER = `
+import socket, sys, json
+addr = sys.argv[1]
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind("\\0" + addr[1:] if addr.startswith("@") else addr)
+s.settimeout(float(sys.argv[2]))
+print("LISTENING", flush=True)
+try:
+    while True:
+        print(json.dumps(s.recv(4096).decode()), flush=True)
+except socket.timeout:
+    pass
+`;
+
+for (const kind of ["path", "abstract"] as const) {
+  test(`READY=1, WATCHDOG=1 and STOPPING=1 reach a ${kind} NOTIFY_SOCKET`, async () => {
+    const dir = tempDir(`notify-${kind}`);
+    const socketName = kind === "path" ? join(dir, "notify.sock") : `@canferry-test-${process.pid}-${Date.now()}`;
+    const receiver = Bun.spawn(["/usr/bin/python3", "-c", RECEIVER, socketName, "8"], { stdout: "pipe", stderr: "inherit" });
+    const reader = receiver.stdout.getReader();
+    let out = "";
+    while (!out.includes("LISTENING")) out += new TextDecoder().decode((await reader.read()).value);
+    const sqs = await startTestSqs(`notify-${kind}`);
+    const config = join(dir, "gateway.toml");
+    await Bun.write(
+      config,
+      `[gateway]\nsource = "candump:${fixture("savvycan", "candump.log")}"\nloop = true\n[buffer]\npath = "${join(dir, "b.db")}"\n` +
+        `[sqs]\nqueue_url = "${sqs.queueUrl}"\nendpoint = "${sqs.endpoint}"\n[status]\nbind = "127.0.0.1:0"\n[metrics]\ndir = "${join(dir, "m")}"\n`,
+    );
+    const gw = watchedCanferry(["gateway", "--config", config], { NOTIFY_SOCKET: socketName, WATCHDOG_USEC: "400000" });
+    await gw.waitFor("told systemd we are ready");
+    await Bun.sleep(1500);
+    gw.proc.kill("SIGTERM");
+    expect(await gw.finished()).toBe(0);
+    receiver.kill();
+    for (let r = await reader.read(); !r.done; r = await reader.read()) out += new TextDecoder().decode(r.value);
+    const messages = out
+      .split("\n")
+      .filter((l) => l.startsWith('"'))
+      .map((l) => JSON.parse(l) as string);
+    await sqs.stop();
+    const ready = messages.findIndex((m) => m.split("\n").includes("READY=1"));
+    const stopping = messages.findIndex((m) => m.split("\n").includes("STOPPING=1"));
+    expect(ready).toBeGreaterThanOrEqual(0);
+    expect(messages[ready]).toMatch(/STATUS=\d+ frames in, backlog/);
+    expect(messages.filter((m) => m === "WATCHDOG=1").length).toBeGreaterThanOrEqual(5);
+    expect(stopping).toBeGreaterThan(ready);
+  }, 30_000);
+}
