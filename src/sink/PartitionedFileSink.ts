@@ -58,6 +58,7 @@ export class PartitionedFileSink implements FrameSink {
     this.kind = format.kind;
     mkdirSync(dir, { recursive: true });
     this.ledger = new Database(join(dir, ".canferry-ledger.db"), { create: true, strict: true });
+    this.ledger.run("PRAGMA busy_timeout = 5000");
     this.ledger.run("PRAGMA journal_mode = WAL");
     this.ledger.run(`PRAGMA synchronous = ${o.fsync ? "FULL" : "NORMAL"}`);
     this.ledger.exec(`

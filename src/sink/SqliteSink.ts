@@ -37,9 +37,10 @@ export class SqliteSink implements FrameSink {
   constructor(readonly path: string) {
     mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path, { create: true, strict: true });
+    // Several consumer processes may share this file: wait for each other's locks, from the first statement.
+    this.db.run("PRAGMA busy_timeout = 5000");
     this.db.run("PRAGMA journal_mode = WAL");
     this.db.run("PRAGMA synchronous = NORMAL");
-    this.db.run("PRAGMA busy_timeout = 5000");
     this.db.exec(SCHEMA);
     this.seen = this.db.prepare("SELECT 1 FROM delivered WHERE key = ?");
     this.mark = this.db.prepare("INSERT INTO delivered (key, frames, stored_at_ms) VALUES (?, ?, ?)");
