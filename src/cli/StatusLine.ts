@@ -16,7 +16,7 @@ export class StatusLine {
   ) {
     this.timer = setInterval(() => {
       this.backlogFrames = this.gateway.buffer.backlog().frames;
-      process.stdout.write(this.text() + (this.tty ? "\r" : "\n"));
+      this.write(this.text() + (this.tty ? "\r" : "\n"));
     }, 1000);
   }
 
@@ -38,6 +38,15 @@ export class StatusLine {
   }
 
   printFinal(): void {
-    process.stdout.write(`${this.tty ? "\n" : ""}${this.text()}\n`);
+    this.write(`${this.tty ? "\n" : ""}${this.text()}\n`);
+  }
+
+  /** A reader that went away (`canferry demo | head`) ends the status lines, not the pipeline. */
+  private write(text: string): void {
+    try {
+      process.stdout.write(text);
+    } catch {
+      this.stop();
+    }
   }
 }

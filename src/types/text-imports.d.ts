@@ -3,3 +3,9 @@ declare module "*.sql" {
   const text: string;
   export default text;
 }
+
+/** A file bundled into the program (Bun's `with { type: "file" }`): its path at run time. */
+declare module "*.log" {
+  const path: string;
+  export default path;
+}

@@ -2,6 +2,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { watchedProcess } from "./watchedProcess.ts";
 
 export const ROOT = join(import.meta.dir, "..", "..");
 export const MAIN = join(ROOT, "src", "cli", "main.ts");
@@ -33,29 +34,7 @@ export function tempDir(name: string): string {
 
 export const fixture = (...parts: string[]) => join(ROOT, "test", "fixtures", ...parts);
 
-/** A child whose stderr is collected as it comes, so a test can wait for a line and read the rest later. */
+/** canferry (from source) whose stderr is collected as it comes; see watchedProcess. */
 export function watchedCanferry(args: string[], env: Record<string, string> = {}) {
-  const proc = spawnCanferry(args, env);
-  let text = "";
-  const pump = (async () => {
-    const decoder = new TextDecoder();
-    for await (const part of proc.stderr) text += decoder.decode(part);
-  })();
-  return {
-    proc,
-    stderr: () => text,
-    async waitFor(needle: string, timeoutMs = 20_000): Promise<void> {
-      const end = Date.now() + timeoutMs;
-      while (!text.includes(needle)) {
-        if (Date.now() > end) throw new Error(`no '${needle}' from canferry ${args.join(" ")}; stderr: ${text.slice(-1000)}`);
-        await Bun.sleep(20);
-      }
-    },
-    /** Waits for exit and the end of stderr. */
-    async finished(): Promise<number> {
-      const code = await proc.exited;
-      await pump;
-      return code;
-    },
-  };
+  return watchedProcess([process.execPath, MAIN, ...args], env);
 }

@@ -1,11 +1,13 @@
 /**
- * sd_notify over a real unix datagram socket: Python (as systemd would) binds NOTIFY_SOCKET, canferry
- * gateway runs with it and a watchdog, and must say READY=1, keep pinging WATCHDOG=1, and say
+ * sd_notify over a real unix datagram socket: Python (as systemd would) binds NOTIFY_SOCKET, the
+ * compiled canferry gateway runs with it and a watchdog, and must say READY=1, keep pinging WATCHDOG=1, and say
  * STOPPING=1 on SIGTERM.
  */
 import { expect, test } from "bun:test";
 import { join } from "node:path";
-import { fixture, tempDir, watchedCanferry } from "../helpers/cli.ts";
+import { fixture, tempDir } from "../helpers/cli.ts";
+import { builtBinary } from "../helpers/binary.ts";
+import { watchedProcess } from "../helpers/watchedProcess.ts";
 import { startTestSqs } from "../helpers/sqs.ts";
 
 const RECEIVER = `
@@ -37,7 +39,8 @@ for (const kind of ["path", "abstract"] as const) {
       `[gateway]\nsource = "candump:${fixture("savvycan", "candump.log")}"\nloop = true\n[buffer]\npath = "${join(dir, "b.db")}"\n` +
         `[sqs]\nqueue_url = "${sqs.queueUrl}"\nendpoint = "${sqs.endpoint}"\n[status]\nbind = "127.0.0.1:0"\n[metrics]\ndir = "${join(dir, "m")}"\n`,
     );
-    const gw = watchedCanferry(["gateway", "--config", config], { NOTIFY_SOCKET: socketName, WATCHDOG_USEC: "400000" });
+    // The built binary, as systemd would start it.
+    const gw = watchedProcess([await builtBinary(), "gateway", "--config", config], { NOTIFY_SOCKET: socketName, WATCHDOG_USEC: "400000" });
     await gw.waitFor("told systemd we are ready");
     await Bun.sleep(1500);
     gw.proc.kill("SIGTERM");
@@ -55,5 +58,5 @@ for (const kind of ["path", "abstract"] as const) {
     expect(messages[ready]).toMatch(/STATUS=\d+ frames in, backlog/);
     expect(messages.filter((m) => m === "WATCHDOG=1").length).toBeGreaterThanOrEqual(5);
     expect(stopping).toBeGreaterThan(ready);
-  }, 30_000);
+  }, 60_000);
 }

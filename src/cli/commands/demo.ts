@@ -13,8 +13,12 @@ import { StatusLine } from "../StatusLine.ts";
 import { Registry } from "prom-client";
 import { serveStatus } from "../../status/serveStatus.ts";
 
-/** A real recorded capture shipped with canferry (SavvyCAN's candump example, MIT; see its LICENSE). */
-export const DEMO_LOG = join(import.meta.dir, "..", "..", "..", "test", "fixtures", "savvycan", "candump.log");
+/**
+ * A real recorded capture shipped with canferry (SavvyCAN's candump example, MIT; see its LICENSE).
+ * Imported as a file so a compiled canferry carries it inside.
+ */
+import demoLog from "../../../test/fixtures/savvycan/candump.log" with { type: "file" };
+export const DEMO_LOG: string = demoLog;
 
 export const demoCommand: Command = {
   usage: "demo [--data DIR] [--speed X] [--duration SECONDS] [--port N]",

@@ -1,0 +1,26 @@
+/** A child whose stderr is collected as it comes, so a test can wait for a line and read the rest later. */
+export function watchedProcess(cmd: string[], env: Record<string, string> = {}) {
+  const proc = Bun.spawn(cmd, { stdin: "ignore", stdout: "ignore", stderr: "pipe", env: { ...process.env, ...env } });
+  let text = "";
+  const pump = (async () => {
+    const decoder = new TextDecoder();
+    for await (const part of proc.stderr) text += decoder.decode(part);
+  })();
+  return {
+    proc,
+    stderr: () => text,
+    async waitFor(needle: string, timeoutMs = 20_000): Promise<void> {
+      const end = Date.now() + timeoutMs;
+      while (!text.includes(needle)) {
+        if (Date.now() > end) throw new Error(`no '${needle}' from ${cmd.join(" ")}; stderr: ${text.slice(-1000)}`);
+        await Bun.sleep(20);
+      }
+    },
+    /** Waits for exit and the end of stderr. */
+    async finished(): Promise<number> {
+      const code = await proc.exited;
+      await pump;
+      return code;
+    },
+  };
+}
