@@ -7,6 +7,9 @@ import type { BufferStore, SourceProgress } from "../buffer/BufferStore.ts";
 import { Chunker, type ChunkerOptions, type ClosedChunk } from "../chunker/Chunker.ts";
 import type { FrameSource, SourcePosition } from "../source/FrameSource.ts";
 
+/** Longest stretch the ingest loop runs without letting other work on the event loop. */
+const YIELD_EVERY_MS = 10;
+
 export interface IngestStats {
   framesIn: number;
   chunksCommitted: number;
@@ -44,6 +47,7 @@ export class Ingestor {
 
   /** Runs until the source ends or stop() is called; commits every open chunk before returning. */
   async run(): Promise<IngestStats> {
+    let yieldedAt = performance.now();
     try {
       for await (const batch of this.source.batches()) {
         const closed: ClosedChunk[] = [];
@@ -57,6 +61,12 @@ export class Ingestor {
         for (const c of this.chunker.due()) closed.push(c);
         if (closed.length) this.commit(closed);
         this.armLinger();
+        // A source that always has a batch ready (an unpaced generator, a file in the page cache) would
+        // keep the event loop to itself: signals, timers, uploads and the status server would starve.
+        if (performance.now() - yieldedAt > YIELD_EVERY_MS) {
+          await new Promise((r) => setImmediate(r));
+          yieldedAt = performance.now();
+        }
       }
     } finally {
       clearTimeout(this.lingerTimer);

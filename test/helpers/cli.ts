@@ -2,7 +2,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { watchedProcess } from "./watchedProcess.ts";
+import { tracked, watchedProcess } from "./watchedProcess.ts";
 
 export const ROOT = join(import.meta.dir, "..", "..");
 export const MAIN = join(ROOT, "src", "cli", "main.ts");
@@ -25,7 +25,7 @@ export async function canferry(args: string[], stdin?: string | Blob): Promise<C
 }
 
 export function spawnCanferry(args: string[], env: Record<string, string> = {}) {
-  return Bun.spawn([process.execPath, MAIN, ...args], { cwd: ROOT, stdin: "ignore", stdout: "pipe", stderr: "pipe", env: { ...process.env, ...env } });
+  return tracked(Bun.spawn([process.execPath, MAIN, ...args], { cwd: ROOT, stdin: "ignore", stdout: "pipe", stderr: "pipe", env: { ...process.env, ...env } }));
 }
 
 export function tempDir(name: string): string {
