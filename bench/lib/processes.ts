@@ -80,9 +80,9 @@ export class RssSampler {
 
 export type LogRecord = Record<string, number> & { msg: string; time: number };
 
-/** Every JSON log line of a child's stderr (reads it to the end: call once, after the child exits). */
+/** Every JSON log line of a child's stdout (reads it to the end: call once, after the child exits). */
 export async function logRecords(child: Child): Promise<LogRecord[]> {
-  const text = await new Response(child.stderr).text();
+  const text = await new Response(child.stdout).text();
   return text.split("\n").flatMap((l) => {
     if (!l.startsWith("{")) return [];
     try {
@@ -99,7 +99,7 @@ export function findLog(records: LogRecord[], msg: string): LogRecord {
   return r;
 }
 
-/** The JSON log line with this msg from a child's stderr. */
+/** The JSON log line with this msg from a child's stdout. */
 export async function logLine(child: Child, msg: string): Promise<LogRecord> {
   return findLog(await logRecords(child), msg);
 }

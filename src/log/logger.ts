@@ -1,9 +1,19 @@
-/** pino JSON logs on stderr (stdout carries data, e.g. `buffer export`); journald collects both. */
+/**
+ * pino logs on stdout: JSON for journald and log shippers, or readable lines (pino-pretty) when stdout
+ * is a terminal. CANFERRY_LOG_FORMAT=json|pretty overrides the choice, CANFERRY_LOG_LEVEL the level.
+ * Commands whose stdout is data (`buffer export`, `status`) do not log.
+ */
 import pino, { type Logger } from "pino";
+import pretty from "pino-pretty";
 
 export type { Logger };
 
 /** `level` is the default; CANFERRY_LOG_LEVEL overrides it. */
 export function createLogger(name: string, level = "info"): Logger {
-  return pino({ name, level: process.env.CANFERRY_LOG_LEVEL ?? level }, pino.destination({ fd: 2, sync: true }));
+  const format = process.env.CANFERRY_LOG_FORMAT ?? (process.stdout.isTTY ? "pretty" : "json");
+  const destination =
+    format === "pretty"
+      ? pretty({ sync: true, destination: 1, colorize: process.stdout.isTTY === true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" })
+      : pino.destination({ fd: 1, sync: true });
+  return pino({ name, level: process.env.CANFERRY_LOG_LEVEL ?? level }, destination);
 }

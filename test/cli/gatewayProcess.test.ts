@@ -49,7 +49,7 @@ dir = "${join(dir, "metrics")}"
     gw.proc.kill("SIGTERM");
   }
   expect(await gw.finished()).toBe(0);
-  const stopped = JSON.parse(gw.stderr().split("\n").find((l) => l.includes("gateway stopped"))!);
+  const stopped = JSON.parse(gw.output().split("\n").find((l) => l.includes("gateway stopped"))!);
   // Everything read was committed and sent before exit: the drain on stop emptied the backlog.
   expect(stopped.framesCommitted).toBe(stopped.framesIn);
   expect(stopped.framesAcked).toBe(stopped.framesIn);

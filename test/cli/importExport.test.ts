@@ -58,10 +58,10 @@ describe("import and export through the CLI", () => {
     const lines = ["(1.000001) can0 123#01", "garbage here", "(1.000002) can0 123#0", "(1.000003) can0 123#02"];
     const r = await canferry(["ingest", "-", "--db", db, "--quiet"], lines.join("\n") + "\n");
     expect(r.code).toBe(0);
-    const warnings = r.stderr.split("\n").filter((l) => l.includes("malformed line skipped")).map((l) => JSON.parse(l));
+    const warnings = r.stdout.split("\n").filter((l) => l.includes("malformed line skipped")).map((l) => JSON.parse(l));
     expect(warnings.map((w) => w.line)).toEqual([2, 3]);
     expect(warnings[1].reason).toContain("hex");
-    const finished = JSON.parse(r.stderr.split("\n").find((l) => l.includes("ingest finished"))!);
+    const finished = JSON.parse(r.stdout.split("\n").find((l) => l.includes("ingest finished"))!);
     expect(finished.malformed).toBe(2);
     expect(finished.framesCommitted).toBe(2);
   });
@@ -123,4 +123,18 @@ describe("clear errors", () => {
       expect(r.stderr).not.toContain("    at ");
     }
   });
+});
+
+test("logs are JSON lines on stdout, or readable lines with CANFERRY_LOG_FORMAT=pretty (a terminal's default)", async () => {
+  const dir = tempDir("logs");
+  const json = await canferry(["ingest", `candump:${fixture("python-can", "transcribed.log")}`, "--db", join(dir, "a.db"), "--quiet"]);
+  expect(JSON.parse(json.stdout.split("\n")[0]!)).toMatchObject({ level: 30, name: "ingest", msg: "ingest started" });
+  const p = Bun.spawn([process.execPath, join(import.meta.dir, "..", "..", "src", "cli", "main.ts"), "ingest", `candump:${fixture("python-can", "transcribed.log")}`, "--db", join(dir, "b.db"), "--quiet"], {
+    env: { ...process.env, CANFERRY_LOG_FORMAT: "pretty" },
+    stdout: "pipe",
+  });
+  const text = await new Response(p.stdout).text();
+  expect(await p.exited).toBe(0);
+  expect(text).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO \(ingest\): ingest started/);
+  expect(text).toContain("framesCommitted: 12");
 });

@@ -11,7 +11,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     await Bun.sleep(1000);
     child.kill(signal);
     expect(await child.exited).toBe(0);
-    const log = await new Response(child.stderr).text();
+    const log = await new Response(child.stdout).text();
     const finished = JSON.parse(log.split("\n").find((l) => l.includes("ingest finished"))!);
     expect(finished.framesIn).toBeGreaterThan(1000);
     const stats = JSON.parse((await canferry(["buffer", "stats", "--db", db, "--json"])).stdout);

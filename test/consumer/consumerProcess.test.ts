@@ -94,7 +94,7 @@ test("two consumer processes on one queue share the work, and the sink holds eve
   const codes = await Promise.all(consumers.map((c) => c.finished()));
   expect(codes).toEqual([0, 0]);
   const processed = consumers.map(
-    (c) => JSON.parse(c.stderr().split("\n").find((l) => l.includes("consumer stopped"))!).messagesProcessed as number,
+    (c) => JSON.parse(c.output().split("\n").find((l) => l.includes("consumer stopped"))!).messagesProcessed as number,
   );
   await sqs.stop();
   expect(processed[0]! + processed[1]!).toBeGreaterThanOrEqual(chunks);

@@ -49,7 +49,7 @@ test(
     let progressed = 0;
     for (let k = 0; k < KILLS; k++) {
       const child = spawnCanferry(args);
-      const reader = child.stderr.getReader();
+      const reader = child.stdout.getReader();
       // Wait until the child has opened the buffer and started, then let it run for a random while.
       let seen = "";
       while (!seen.includes("ingest started")) {

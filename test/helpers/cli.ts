@@ -34,7 +34,7 @@ export function tempDir(name: string): string {
 
 export const fixture = (...parts: string[]) => join(ROOT, "test", "fixtures", ...parts);
 
-/** canferry (from source) whose stderr is collected as it comes; see watchedProcess. */
+/** canferry (from source) whose output is collected as it comes; see watchedProcess. */
 export function watchedCanferry(args: string[], env: Record<string, string> = {}) {
   return watchedProcess([process.execPath, MAIN, ...args], env);
 }

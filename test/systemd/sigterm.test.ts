@@ -26,7 +26,7 @@ test("SIGTERM under load loses nothing the buffer accepted", async () => {
   await Bun.sleep(2500);
   gw.proc.kill("SIGTERM");
   expect(await gw.finished()).toBe(0);
-  const stopped = JSON.parse(gw.stderr().split("\n").find((l) => l.includes("gateway stopped"))!);
+  const stopped = JSON.parse(gw.output().split("\n").find((l) => l.includes("gateway stopped"))!);
   expect(stopped.framesCommitted).toBe(stopped.framesIn);
   expect(stopped.framesIn).toBeGreaterThan(100_000);
   const store = BufferStore.inspect(join(dir, "buffer.db"));
