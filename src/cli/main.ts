@@ -16,6 +16,7 @@ export const COMMANDS: CommandEntry[] = [
   { path: ["buffer", "export"], summary: "Write buffered frames as candump -l lines (canplayer replays them), in capture order.", load: async () => (await import("./commands/bufferExport.ts")).bufferExportCommand },
   { path: ["status"], summary: "Ask a running process for its SLA and state; exit 0 inside the SLA, 1 violated, 2 unreachable.", load: async () => (await import("./commands/status.ts")).statusCommand },
   { path: ["replay"], summary: "Send retained, already acknowledged chunks again, for a consumer that lost data.", load: async () => (await import("./commands/replay.ts")).replayCommand },
+  { path: ["install"], summary: "Place the executable, systemd units and example configs on this machine (idempotent).", load: async () => (await import("./commands/install.ts")).installCommand },
   { path: ["local-sqs"], summary: "Serve a local SQS (fauxqs, 127.0.0.1 only) with a queue and its dead-letter queue.", load: async () => (await import("./commands/localSqs.ts")).localSqsCommand },
 ];
 

@@ -9,3 +9,9 @@ declare module "*.log" {
   const path: string;
   export default path;
 }
+
+/** systemd unit files imported as text (`canferry install` carries them). */
+declare module "*.service" {
+  const text: string;
+  export default text;
+}
