@@ -33,3 +33,18 @@ test("the example configs beside the units are valid", async () => {
     expect(c.sqs.queue_url).toStartWith("https://sqs.");
   }
 });
+
+test("an invalid config stops the gateway with exit code 2, naming key, value and what is allowed, before the buffer exists", async () => {
+  const { canferry } = await import("../helpers/cli.ts");
+  const { existsSync } = await import("node:fs");
+  const dir = tempDir("badconfig");
+  const db = join(dir, "buffer.db");
+  const config = join(dir, "bad.toml");
+  await Bun.write(config, `[buffer]\npath = "${db}"\ncap = "lots"\n[chunker]\nlinger = "5h"\n[gateway]\nsource = "gen:"\ncolour = "blue"\n`);
+  const r = await canferry(["gateway", "--config", config]);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain(`buffer.cap = "lots": 'lots' is not a size`);
+  expect(r.stderr).toContain(`chunker.linger = "5h": must be from 1 ms to 60000 ms`);
+  expect(r.stderr).toContain("unknown key colour");
+  expect(existsSync(db)).toBe(false);
+});
