@@ -2,7 +2,7 @@
  * Latency over sliding windows (1 min, 5 min, 1 h) and since start, from HdrHistogram slices:
  * 10-second slices for the last minute, 1-minute slices for the last hour. A value is recorded once,
  * into the current 10-second slice (a plain histogram: recording is the hot path); a finished slice
- * is packed, and folded into its minute and the total. A window's percentiles come from merging its
+ * stays plain for the 1-minute window and is folded into its packed minute and the total. A window's percentiles come from merging its
  * slices: nothing is averaged, memory stays bounded.
  */
 import * as hdr from "hdr-histogram-js";
@@ -49,8 +49,8 @@ export class SlidingHistogram {
   private readonly fine: Slice[] = [];
   private readonly coarse: Slice[] = [];
   private readonly total = newSlice(0);
-  /** The current slice records here; it is packed into `fine` when its 10 seconds are over. */
-  private readonly live = histogram(false);
+  /** The current slice records here; it moves into `fine` when its 10 seconds are over. */
+  private live = histogram(false);
   private liveStart = -1;
   private liveOver = 0;
 
@@ -80,13 +80,14 @@ export class SlidingHistogram {
   private roll(now: number): void {
     const start = now - (now % FINE_MS);
     if (start === this.liveStart) return;
+    let next: hdr.Histogram | undefined;
     if (this.liveStart >= 0 && this.live.totalCount > 0) {
-      const s = newSlice(this.liveStart);
-      s.h.add(this.live);
-      s.over = this.liveOver;
+      // The last minute's slices stay plain (fast to merge, six of them); the hour's are packed.
+      const s: Slice = { start: this.liveStart, h: this.live, over: this.liveOver };
       this.fine.push(s);
-      while (this.fine.length > 60_000 / FINE_MS) this.fine.shift();
+      while (this.fine.length > 60_000 / FINE_MS) next = this.fine.shift()!.h;
       this.fold(s);
+      this.live = next ?? histogram(false);
     }
     this.live.reset();
     this.liveOver = 0;
@@ -98,6 +99,13 @@ export class SlidingHistogram {
     const m = this.merged(window);
     return m.h.totalCount ? m.h.getValueAtPercentile(p) / 1000 : 0;
   }
+
+  /** Merged windows are reused for this long: a status request asks for several figures of each. */
+  private static readonly REUSE_MS = 1000;
+  private readonly cache = new Map<WindowName, { at: number; count: number; h: hdr.Histogram; over: number }>();
+  /** The packed minutes (and the total) of a window, merged once per fold rather than per question. */
+  private readonly minutes = new Map<WindowName, { version: number; from: number; h: hdr.Histogram; over: number }>();
+  private folds = 0;
 
   summary(window: WindowName): WindowSummary {
     const m = this.merged(window);
@@ -123,12 +131,34 @@ export class SlidingHistogram {
       into.h.add(s.h);
       into.over += s.over;
     }
+    this.folds++;
+  }
+
+  /** Merged minute slices (or the total) for a window; recomputed only after a fold or a new start. */
+  private minutesOf(window: Exclude<WindowName, "1m">, now: number): { h: hdr.Histogram; over: number } {
+    const slices = window === "all" ? [this.total] : this.coarse.filter((s) => s.start + COARSE_MS > now - WINDOWS[window]);
+    const from = slices[0]?.start ?? -1;
+    const hit = this.minutes.get(window);
+    if (hit && hit.version === this.folds && hit.from === from) return hit;
+    const h = histogram(false);
+    let over = 0;
+    for (const s of slices) {
+      h.add(s.h);
+      over += s.over;
+    }
+    const part = { version: this.folds, from, h, over };
+    this.minutes.set(window, part);
+    return part;
   }
 
   private merged(window: WindowName): { h: hdr.Histogram; over: number } {
     const now = this.clock();
     this.roll(now);
-    const h = histogram();
+    const hit = this.cache.get(window);
+    // Reused while fresh and nothing was recorded since (the live slice's count is the cheap check).
+    if (hit && now - hit.at < SlidingHistogram.REUSE_MS && hit.count === this.live.totalCount) return hit;
+    // Merging into a plain histogram is several times faster than into a packed one.
+    const h = histogram(false);
     h.add(this.live);
     let over = this.liveOver;
     const take = (s: Slice) => {
@@ -137,11 +167,13 @@ export class SlidingHistogram {
     };
     if (window === "1m") {
       for (const s of this.fine) if (s.start + FINE_MS > now - WINDOWS["1m"]) take(s);
-    } else if (window === "all") {
-      take(this.total);
     } else {
-      for (const s of this.coarse) if (s.start + COARSE_MS > now - WINDOWS[window]) take(s);
+      const part = this.minutesOf(window, now);
+      h.add(part.h);
+      over += part.over;
     }
-    return { h, over };
+    const result = { at: now, count: this.live.totalCount, h, over };
+    this.cache.set(window, result);
+    return result;
   }
 }
