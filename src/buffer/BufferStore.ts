@@ -52,6 +52,16 @@ export interface SourceProgress {
   busOrdinals: Record<string, number>;
 }
 
+export interface Backlog {
+  chunks: number;
+  frames: number;
+  bytes: number;
+  /** Capture time of the oldest frame not yet acknowledged, or null when there is none. */
+  oldestTsUs: number | null;
+  /** Its age in seconds (0 without a backlog). */
+  oldestAgeS: number;
+}
+
 export interface StateTotals {
   chunks: number;
   frames: number;
@@ -441,13 +451,14 @@ export class BufferStore {
     return (this.sqlite.query("SELECT coalesce(max(seq), 0) AS s FROM chunks").get() as { s: number }).s;
   }
 
-  /** Frames and chunks waiting for the uplink, and the capture time of the oldest. */
-  backlog(): { chunks: number; frames: number; bytes: number; oldestTsUs: number | null } {
-    return this.sqlite
+  /** Frames and chunks waiting for the uplink, and how old the oldest of them is. */
+  backlog(nowMs = Date.now()): Backlog {
+    const b = this.sqlite
       .query(
         "SELECT count(*) AS chunks, coalesce(sum(frame_count), 0) AS frames, coalesce(sum(stored_bytes), 0) AS bytes, min(first_ts_us) AS oldestTsUs FROM chunks WHERE state != ?",
       )
-      .get(ChunkState.ACKED) as { chunks: number; frames: number; bytes: number; oldestTsUs: number | null };
+      .get(ChunkState.ACKED) as Omit<Backlog, "oldestAgeS">;
+    return { ...b, oldestAgeS: b.oldestTsUs === null ? 0 : Math.max(0, nowMs / 1000 - b.oldestTsUs / 1e6) };
   }
 
   /** Bus names present in the buffer. */

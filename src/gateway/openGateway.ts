@@ -50,7 +50,7 @@ export async function openGateway(config: CanferryConfig, sourceSpec: string | u
         framesIn: gateway.ingestor.stats.framesIn,
         backlogFrames: b.frames,
         backlogChunks: b.chunks,
-        oldestPendingAgeS: b.oldestTsUs === null ? 0 : +((Date.now() * 1000 - b.oldestTsUs) / 1e6).toFixed(1),
+        oldestPendingAgeS: +b.oldestAgeS.toFixed(1),
         drainFps: Math.round(up.ackRateFps),
         framesAcked: up.framesAcked,
         outageSince: up.outageSince && new Date(up.outageSince).toISOString(),

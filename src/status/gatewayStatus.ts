@@ -33,10 +33,7 @@ export function gatewayStatus(id: string, gateway: Gateway, slaOptions: SlaOptio
   m.gauge("canferry_buffer_backlog_frames", "Frames not yet acknowledged by SQS.", () => buffer.backlog().frames);
   m.gauge("canferry_buffer_backlog_chunks", "Chunks not yet acknowledged by SQS.", () => buffer.backlog().chunks);
   m.gauge("canferry_buffer_backlog_bytes", "Stored bytes not yet acknowledged by SQS.", () => buffer.backlog().bytes);
-  m.gauge("canferry_buffer_oldest_pending_age_seconds", "Age of the oldest frame waiting for the uplink.", () => {
-    const t = buffer.backlog().oldestTsUs;
-    return t === null ? 0 : Math.max(0, Date.now() / 1000 - t / 1e6);
-  });
+  m.gauge("canferry_buffer_oldest_pending_age_seconds", "Age of the oldest frame waiting for the uplink.", () => buffer.backlog().oldestAgeS);
   m.counter("canferry_buffer_evicted_frames_total", "Frames removed by the cap or retention, by reason.", () =>
     Object.entries(buffer.stats().evictedFrames).map(([reason, n]) => [{ reason }, n]),
   ["reason"]);
@@ -57,7 +54,7 @@ export function gatewayStatus(id: string, gateway: Gateway, slaOptions: SlaOptio
       uplink_p99_s: u.p99Ms / 1000,
       sla_compliance: sla.verdict("1m").compliance,
       backlog_frames: b.frames,
-      backlog_age_s: b.oldestTsUs === null ? 0 : Math.max(0, Date.now() / 1000 - b.oldestTsUs / 1e6),
+      backlog_age_s: b.oldestAgeS,
       ingest_frames_per_s: ingestRate(),
       drain_frames_per_s: up()?.ackRateFps ?? 0,
     };
@@ -69,9 +66,8 @@ export function gatewayStatus(id: string, gateway: Gateway, slaOptions: SlaOptio
     statusLine: () => {
       const b = buffer.backlog();
       const u = up();
-      const age = b.oldestTsUs === null ? 0 : Math.max(0, Date.now() / 1000 - b.oldestTsUs / 1e6);
       const p = sla.verdict("1m");
-      return `${gateway.ingestor.stats.framesIn} frames in, backlog ${b.frames} frames (oldest ${age.toFixed(1)} s), uplink ${u?.outageSince ? "DOWN" : "up"}, P${slaOptions.percentile} to SQS ${p.valueMs.toFixed(0)} ms`;
+      return `${gateway.ingestor.stats.framesIn} frames in, backlog ${b.frames} frames (oldest ${b.oldestAgeS.toFixed(1)} s), uplink ${u?.outageSince ? "DOWN" : "up"}, P${slaOptions.percentile} to SQS ${p.valueMs.toFixed(0)} ms`;
     },
     ready: () => gateway.running,
     registry: m.registry,
@@ -90,7 +86,7 @@ export function gatewayStatus(id: string, gateway: Gateway, slaOptions: SlaOptio
           backlogFrames: b.frames,
           backlogChunks: b.chunks,
           backlogBytes: b.bytes,
-          oldestPendingAgeS: b.oldestTsUs === null ? 0 : +(Date.now() / 1000 - b.oldestTsUs / 1e6).toFixed(3),
+          oldestPendingAgeS: +b.oldestAgeS.toFixed(3),
           evictedFrames: buffer.stats().evictedFrames,
         },
         uplink: u && {
