@@ -20,6 +20,9 @@ import { serveStatus } from "../../status/serveStatus.ts";
 import demoLog from "../../../test/fixtures/savvycan/candump.log" with { type: "file" };
 export const DEMO_LOG: string = demoLog;
 
+/** How long a stopping demo waits for the consumer to take the last uploads out of the queue. */
+const CONSUMER_CATCH_UP_MS = 5000;
+
 export const demoCommand: Command = {
   usage: "demo [--data DIR] [--speed X] [--duration SECONDS] [--port N]",
   help: `Starts a local SQS server (fauxqs, 127.0.0.1 only) with a queue and its dead-letter queue, a gateway
@@ -65,9 +68,18 @@ options:
     );
     const consumer = openConsumer(config, log, false);
     const gateway = await openGateway(config, `candump:${DEMO_LOG}`, log, false);
-    const stopAll = () => {
+    /**
+     * The gateway first: it commits and uploads what it has; then the consumer, once it has taken all
+     * of that out of the queue (the queue lives in this process and goes away with it), within a bound.
+     */
+    const stopAll = async () => {
       gateway.gateway.stop();
+      await gateway.done;
+      const uploaded = gateway.gateway.uploader?.stats.framesAcked ?? 0;
+      const until = Date.now() + CONSUMER_CATCH_UP_MS;
+      while (consumer.consumer.stats.framesProcessed < uploaded && Date.now() < until) await Bun.sleep(20);
       consumer.consumer.stop();
+      await consumer.done;
     };
     let served;
     try {
@@ -86,22 +98,22 @@ options:
       log,
       );
     } catch (e) {
-      stopAll();
-      await Promise.all([gateway.done, consumer.done]);
+      await stopAll();
       await sqs.stop();
       throw e;
     }
     process.stdout.write(`status: ${served.url}/status (JSON), ${served.url}/metrics (Prometheus); canferry status --url ${served.url}\n`);
     const status = new StatusLine(gateway.gateway, consumer.consumer);
+    let stopped: Promise<void> | undefined;
     const stop = () => {
       status.stop();
-      stopAll();
+      stopped ??= stopAll();
     };
     const off = onStopSignals(stop);
     const timer = duration > 0 ? setTimeout(stop, duration * 1000) : undefined;
     try {
-      await gateway.done;
-      await consumer.done;
+      await Promise.all([gateway.done, consumer.done]);
+      await stopped;
     } finally {
       clearTimeout(timer);
       off();
