@@ -19,6 +19,7 @@ import { decodeEnvelope, decodeEnvelopeChunk, WireDecodeError, type ChunkEnvelop
 import { billedRequests, errorCode } from "../uplink/sqsClient.ts";
 import { SlidingHistogram } from "../metrics/SlidingHistogram.ts";
 import { PriorityQueue } from "./PriorityQueue.ts";
+import { Wakeup } from "../lib/Wakeup.ts";
 import { nowUs } from "../source/FrameSource.ts";
 import type { ConsumerOptions } from "./ConsumerOptions.ts";
 
@@ -88,7 +89,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
   /** True from run() until stop() (readiness). */
   running = false;
   private readonly abort = new AbortController();
-  private readonly waiters = new Set<() => void>();
+  private readonly wakeup = new Wakeup();
   private deletes: Held[] = [];
   private deleteTimer?: ReturnType<typeof setTimeout>;
   private readonly deleting = new Set<Promise<void>>();
@@ -127,24 +128,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
     this.stopping = true;
     this.running = false;
     this.abort.abort();
-    this.wakeAll();
-  }
-
-  private wakeAll(): void {
-    for (const w of this.waiters) w();
-    this.waiters.clear();
-  }
-
-  private wait(ms: number): Promise<void> {
-    return new Promise((r) => {
-      const done = () => {
-        clearTimeout(t);
-        this.waiters.delete(done);
-        r();
-      };
-      const t = setTimeout(done, ms);
-      this.waiters.add(done);
-    });
+    this.wakeup.wake();
   }
 
   private countError(code: string): void {
@@ -156,7 +140,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
     while (!this.stopping) {
       const room = this.o.prefetch - this.held.size - this.reserved;
       if (room <= 0) {
-        await this.wait(1000);
+        await this.wakeup.wait(1000);
         continue;
       }
       const max = Math.min(10, room);
@@ -180,7 +164,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
         if (this.stopping) break;
         this.countError(errorCode(e));
         failures++;
-        await this.wait(Math.min(2000, 50 * 2 ** failures) * (0.5 + Math.random() / 2));
+        await this.wakeup.wait(Math.min(2000, 50 * 2 ** failures) * (0.5 + Math.random() / 2));
         continue;
       } finally {
         this.s.receiveCalls++;
@@ -205,7 +189,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
         this.held.add(h);
         this.fresh.push(h);
       }
-      this.wakeAll();
+      this.wakeup.wake();
     }
   }
 
@@ -214,7 +198,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
       const h = this.next();
       if (!h) {
         if (this.stopping) return;
-        await this.wait(1000);
+        await this.wakeup.wait(1000);
         continue;
       }
       this.busy++;
@@ -324,11 +308,11 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
         for (const h of batch) this.held.delete(h);
         return;
       }
-      await this.wait(200);
+      await this.wakeup.wait(200);
       this.deletes.push(...batch);
       void this.flushDeletes(false);
     } finally {
-      this.wakeAll();
+      this.wakeup.wake();
     }
   }
 

@@ -7,6 +7,7 @@ import { resolve } from "node:path";
 import type { CanFrame } from "../frame/CanFrame.ts";
 import { parseCandumpLine } from "./candump/candumpLine.ts";
 import { lineStream } from "./candump/lineStream.ts";
+import { Wakeup } from "../lib/Wakeup.ts";
 import { type FrameBatch, type FrameSource, type SourcePosition, newCounters, nowUs } from "./FrameSource.ts";
 import type { SourceProgress } from "../buffer/BufferStore.ts";
 
@@ -35,7 +36,7 @@ export class CandumpSource implements FrameSource {
   readonly counters = newCounters();
   readonly resumeKey?: string;
   private stopped = false;
-  private wake?: () => void;
+  private readonly wakeup = new Wakeup();
 
   constructor(private readonly options: CandumpSourceOptions) {
     const stdin = options.path === "-";
@@ -52,7 +53,7 @@ export class CandumpSource implements FrameSource {
 
   stop(): void {
     this.stopped = true;
-    this.wake?.();
+    this.wakeup.wake();
   }
 
   private openAt(offset: number): ReadableStream<Uint8Array> {
@@ -114,7 +115,7 @@ export class CandumpSource implements FrameSource {
             const waitUs = due - nowUs();
             if (waitUs > 1000) {
               if (frames.length) yield take();
-              await this.sleep(waitUs / 1000);
+              await this.wakeup.wait(waitUs / 1000);
               if (this.stopped) return;
             }
             f.tsUs = Math.round(due);
@@ -134,15 +135,5 @@ export class CandumpSource implements FrameSource {
       shiftUs += maxTs - firstTs + LOOP_GAP_US;
       pos = { offset: 0, ordinal, line: 1 };
     } while (!this.stopped);
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((done) => {
-      const t = setTimeout(done, ms);
-      this.wake = () => {
-        clearTimeout(t);
-        done();
-      };
-    });
   }
 }

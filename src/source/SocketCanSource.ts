@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { type CanFrame, FrameFlag, CAN_MAX_DLEN } from "../frame/CanFrame.ts";
 import { type FrameBatch, type FrameSource, newCounters, nowUs } from "./FrameSource.ts";
+import { Wakeup } from "../lib/Wakeup.ts";
 
 /** A kernel filter: a frame passes when (id & mask) === (filter.id & mask); `invert` negates. */
 export interface CanFilter {
@@ -111,7 +112,7 @@ export class SocketCanSource implements FrameSource {
   readonly counters = newCounters();
   private queue: CanFrame[] = [];
   private stopped = false;
-  private wake?: () => void;
+  private readonly wakeup = new Wakeup();
   private readonly channels = new Map<string, RawChannel>();
 
   constructor(
@@ -145,7 +146,7 @@ export class SocketCanSource implements FrameSource {
       }
       this.queue.push(toCanFrame(iface, m));
       this.counters.frames++;
-      this.wake?.();
+      this.wakeup.wake();
     });
     ch.addListener("onStopped", () => {
       this.channels.delete(iface);
@@ -174,15 +175,14 @@ export class SocketCanSource implements FrameSource {
     this.stopped = true;
     for (const ch of this.channels.values()) ch.stop();
     this.channels.clear();
-    this.wake?.();
+    this.wakeup.wake();
   }
 
   async *batches(): AsyncGenerator<FrameBatch> {
     if (this.channels.size === 0 && !this.stopped) this.start();
     while (!this.stopped || this.queue.length) {
       if (this.queue.length === 0) {
-        await new Promise<void>((r) => (this.wake = r));
-        this.wake = undefined;
+        await this.wakeup.wait();
         continue;
       }
       const frames = this.queue;

@@ -12,6 +12,7 @@ import type { BufferStore, StoredChunk } from "../buffer/BufferStore.ts";
 import { CODEC_NAMES, encodeMessage, MAX_MESSAGE_BYTES, messageSize } from "./wireFormat.ts";
 import { billedRequests, errorCode } from "./sqsClient.ts";
 import { RateMeter } from "./RateMeter.ts";
+import { Wakeup } from "../lib/Wakeup.ts";
 import type { UploaderOptions } from "./UploaderOptions.ts";
 
 const MAX_ENTRIES = 10;
@@ -51,7 +52,7 @@ export class Uploader extends EventEmitter<UploaderEvents> {
   private readonly calls = new Map<AbortController, number>();
   private failures = 0;
   private stopping = false;
-  private wakeUp?: () => void;
+  private readonly wakeup = new Wakeup();
   private retryAt = 0;
   private lastProbeAt = 0;
   /** Last time SQS answered anything (success or error); silence with calls outstanding is a hang. */
@@ -95,20 +96,20 @@ export class Uploader extends EventEmitter<UploaderEvents> {
 
   /** New chunks were committed: look for work now rather than at the next tick. */
   notify(): void {
-    this.wakeUp?.();
+    this.wakeup.wake();
   }
 
   /** Runs until stop(); then waits for the batches in flight (their chunks end acknowledged or pending). */
   async run(): Promise<void> {
     while (!this.stopping) {
-      if (!this.launch()) await this.sleep(this.nextWakeMs());
+      if (!this.launch()) await this.wakeup.wait(this.nextWakeMs());
     }
-    while (this.inFlight > 0) await this.sleep(50);
+    while (this.inFlight > 0) await this.wakeup.wait(50);
   }
 
   stop(): void {
     this.stopping = true;
-    this.wakeUp?.();
+    this.wakeup.wake();
   }
 
   /**
@@ -158,7 +159,7 @@ export class Uploader extends EventEmitter<UploaderEvents> {
       })
       .finally(() => {
         this.inFlight--;
-        this.wakeUp?.();
+        this.wakeup.wake();
       });
     return true;
   }
@@ -278,16 +279,5 @@ export class Uploader extends EventEmitter<UploaderEvents> {
   private backoffMs(attempt: number): number {
     const d = Math.min(this.o.maxBackoffMs, this.o.baseBackoffMs * 2 ** Math.min(attempt - 1, 20));
     return d / 2 + (Math.random() * d) / 2;
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((done) => {
-      const t = setTimeout(finish, ms);
-      function finish() {
-        clearTimeout(t);
-        done();
-      }
-      this.wakeUp = finish;
-    });
   }
 }
