@@ -11,11 +11,12 @@ import { DEFAULT_CHUNKER } from "../chunker/Chunker.ts";
 import { ConfigError } from "./ConfigError.ts";
 import { parseCanFilter } from "./canFilter.ts";
 
-const size = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+/** A number, or text with a unit that `parse` understands, within [min, max] (`unit` names them). */
+const withUnit = (parse: (text: string) => number, min: number, max: number, unit: string) =>
   z.union([z.number(), z.string()]).transform((v, ctx) => {
     try {
-      const n = typeof v === "number" ? v : parseSize(v);
-      if (n < min || n > max) ctx.addIssue({ code: "custom", message: `must be from ${min} to ${max} bytes` });
+      const n = typeof v === "number" ? v : parse(v);
+      if (n < min || n > max) ctx.addIssue({ code: "custom", message: `must be from ${min}${unit} to ${max}${unit}` });
       return n;
     } catch (e) {
       ctx.addIssue({ code: "custom", message: (e as UnitError).message });
@@ -23,17 +24,11 @@ const size = (min: number, max = Number.MAX_SAFE_INTEGER) =>
     }
   });
 
-const duration = (minMs: number, maxMs: number) =>
-  z.union([z.number(), z.string()]).transform((v, ctx) => {
-    try {
-      const n = typeof v === "number" ? v : parseDuration(v);
-      if (n < minMs || n > maxMs) ctx.addIssue({ code: "custom", message: `must be from ${minMs} ms to ${maxMs} ms` });
-      return n;
-    } catch (e) {
-      ctx.addIssue({ code: "custom", message: (e as UnitError).message });
-      return z.NEVER;
-    }
-  });
+const size = (min: number, max = Number.MAX_SAFE_INTEGER) => withUnit(parseSize, min, max, " bytes");
+const duration = (minMs: number, maxMs: number) => withUnit(parseDuration, minMs, maxMs, " ms");
+
+/** A config section: unknown keys are errors, and a missing section gets every default. */
+const section = <S extends z.ZodRawShape>(shape: S) => z.object(shape).strict().prefault({} as z.input<z.ZodObject<S>>);
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -42,110 +37,77 @@ const bool = z.union([z.boolean(), z.enum(["true", "false", "1", "0"])]).transfo
 
 export const configSchema = z
   .object({
-    gateway: z
-      .object({
-        id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "must be 1-64 letters, digits, '.', '_' or '-'").default("gateway"),
-        source: z.string().min(1).optional(),
-        pace: z.enum(["fast", "realtime"]).default("realtime"),
-        speed: z.coerce.number().positive().default(1),
-        loop: bool.default(false),
-      })
-      .strict()
-      .default({ id: "gateway", pace: "realtime", speed: 1, loop: false }),
-    buffer: z
-      .object({
-        path: z.string().min(1).default("data/buffer.db"),
-        cap: size(MIN_CAP_BYTES).default(1024 ** 3),
-        synchronous: z.enum(["NORMAL", "FULL"]).default("NORMAL"),
-        retain_acked: duration(0, 365 * 86_400_000).default(86_400_000),
-        retain_acked_bytes: size(0).default(256 * 1024 ** 2),
-      })
-      .strict()
-      .prefault({}),
-    chunker: z
-      .object({
-        linger: duration(1, 60_000).default(DEFAULT_CHUNKER.lingerMs),
-        max_frames: int(1, 1_000_000).default(DEFAULT_CHUNKER.maxFrames),
-        max_chunk_bytes: size(4096, 700 << 10).default(DEFAULT_CHUNKER.maxRawBytes),
-        zstd_level: int(1, 22).default(DEFAULT_CHUNKER.zstdLevel),
-      })
-      .strict()
-      .prefault({}),
-    socketcan: z
-      .object({
-        filters: z
-          .array(z.string())
-          .superRefine((list, ctx) =>
-            list.forEach((f, i) => {
-              try {
-                parseCanFilter(f);
-              } catch (e) {
-                ctx.addIssue({ code: "custom", path: [i], message: (e as Error).message });
-              }
-            }),
-          )
-          .default([]),
-        error_frames: bool.default(false),
-      })
-      .strict()
-      .prefault({}),
-    sqs: z
-      .object({
-        queue_url: z.string().url("must be a queue URL").optional(),
-        endpoint: z.string().url("must be a URL like http://127.0.0.1:4566").optional(),
-        region: z.string().optional(),
-        request_timeout: duration(100, 120_000).default(5000),
-      })
-      .strict()
-      .prefault({}),
-    uplink: z
-      .object({
-        max_in_flight_batches: int(1, 64).default(4),
-        probe_interval: duration(50, 1500).default(500),
-        drain_on_stop: duration(0, 600_000).default(5000),
-      })
-      .strict()
-      .prefault({}),
-    consumer: z
-      .object({
-        pollers: int(1, 64).default(4),
-        workers: int(1, 256).default(4),
-        prefetch: int(1, 10_000).default(100),
-        wait_time: duration(0, 20_000).default(20_000),
-        visibility_timeout: duration(1000, 12 * 3_600_000).default(30_000),
-        shutdown_timeout: duration(0, 300_000).default(10_000),
-      })
-      .strict()
-      .prefault({}),
-    sla: z
-      .object({
-        threshold: duration(1, 86_400_000).default(5000),
-        percentile: z.coerce.number().min(1).max(100).default(95),
-      })
-      .strict()
-      .prefault({}),
-    metrics: z
-      .object({
-        dir: z.string().min(1).default("data/metrics"),
-        retain_days: int(1, 3650).default(7),
-      })
-      .strict()
-      .prefault({}),
-    status: z
-      .object({
-        bind: z.string().default("127.0.0.1:8080"),
-        token: z.string().min(16, "must be at least 16 characters").optional(),
-      })
-      .strict()
-      .prefault({}),
-    sink: z
-      .object({
-        type: z.enum(["sqlite", "candump", "ndjson"]).default("sqlite"),
-        path: z.string().min(1).default("data/sink"),
-        fsync: bool.default(false),
-      })
-      .strict()
-      .prefault({}),
+    gateway: section({
+      id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "must be 1-64 letters, digits, '.', '_' or '-'").default("gateway"),
+      source: z.string().min(1).optional(),
+      pace: z.enum(["fast", "realtime"]).default("realtime"),
+      speed: z.coerce.number().positive().default(1),
+      loop: bool.default(false),
+    }),
+    buffer: section({
+      path: z.string().min(1).default("data/buffer.db"),
+      cap: size(MIN_CAP_BYTES).default(1024 ** 3),
+      synchronous: z.enum(["NORMAL", "FULL"]).default("NORMAL"),
+      retain_acked: duration(0, 365 * 86_400_000).default(86_400_000),
+      retain_acked_bytes: size(0).default(256 * 1024 ** 2),
+    }),
+    chunker: section({
+      linger: duration(1, 60_000).default(DEFAULT_CHUNKER.lingerMs),
+      max_frames: int(1, 1_000_000).default(DEFAULT_CHUNKER.maxFrames),
+      max_chunk_bytes: size(4096, 700 << 10).default(DEFAULT_CHUNKER.maxRawBytes),
+      zstd_level: int(1, 22).default(DEFAULT_CHUNKER.zstdLevel),
+    }),
+    socketcan: section({
+      filters: z
+        .array(z.string())
+        .superRefine((list, ctx) =>
+          list.forEach((f, i) => {
+            try {
+              parseCanFilter(f);
+            } catch (e) {
+              ctx.addIssue({ code: "custom", path: [i], message: (e as Error).message });
+            }
+          }),
+        )
+        .default([]),
+      error_frames: bool.default(false),
+    }),
+    sqs: section({
+      queue_url: z.string().url("must be a queue URL").optional(),
+      endpoint: z.string().url("must be a URL like http://127.0.0.1:4566").optional(),
+      region: z.string().optional(),
+      request_timeout: duration(100, 120_000).default(5000),
+    }),
+    uplink: section({
+      max_in_flight_batches: int(1, 64).default(4),
+      probe_interval: duration(50, 1500).default(500),
+      drain_on_stop: duration(0, 600_000).default(5000),
+    }),
+    consumer: section({
+      pollers: int(1, 64).default(4),
+      workers: int(1, 256).default(4),
+      prefetch: int(1, 10_000).default(100),
+      wait_time: duration(0, 20_000).default(20_000),
+      visibility_timeout: duration(1000, 12 * 3_600_000).default(30_000),
+      shutdown_timeout: duration(0, 300_000).default(10_000),
+    }),
+    sla: section({
+      threshold: duration(1, 86_400_000).default(5000),
+      percentile: z.coerce.number().min(1).max(100).default(95),
+    }),
+    metrics: section({
+      dir: z.string().min(1).default("data/metrics"),
+      retain_days: int(1, 3650).default(7),
+    }),
+    status: section({
+      bind: z.string().default("127.0.0.1:8080"),
+      token: z.string().min(16, "must be at least 16 characters").optional(),
+    }),
+    sink: section({
+      type: z.enum(["sqlite", "candump", "ndjson"]).default("sqlite"),
+      path: z.string().min(1).default("data/sink"),
+      fsync: bool.default(false),
+    }),
   })
   .strict();
 
