@@ -1,38 +1,28 @@
 /**
- * Latency over sliding windows (1 min, 5 min, 1 h) and since start, from HdrHistogram slices:
+ * Latency over sliding windows (1 min, 5 min, 1 h) and since start, from histogram slices:
  * 10-second slices for the last minute, 1-minute slices for the last hour. A value is recorded once,
- * into the current 10-second slice (a plain histogram: recording is the hot path); a finished slice
- * stays plain for the 1-minute window and is folded into its packed minute and the total. A window's percentiles come from merging its
- * slices: nothing is averaged, memory stays bounded.
+ * into the current 10-second slice (a dense histogram: recording is the hot path); a finished slice
+ * is kept trimmed for the 1-minute window and folded into its minute and the total. A window's
+ * percentiles come from merging its slices: nothing is averaged, memory stays bounded.
  */
-import * as hdr from "hdr-histogram-js";
+import { LogHistogram } from "./LogHistogram.ts";
 
 export const WINDOWS = { "1m": 60_000, "5m": 300_000, "1h": 3_600_000 } as const;
 export type WindowName = keyof typeof WINDOWS | "all";
 
-/** Values are kept in microseconds (1 µs .. 1 day), reported in milliseconds. */
-const MAX_US = 86_400_000_000;
+/** Values are kept in microseconds, reported in milliseconds. */
 const FINE_MS = 10_000;
 const COARSE_MS = 60_000;
 
-function histogram(packed = true): hdr.Histogram {
-  return hdr.build({
-    lowestDiscernibleValue: 1,
-    highestTrackableValue: MAX_US,
-    numberOfSignificantValueDigits: 3,
-    bitBucketSize: packed ? "packed" : 32,
-  });
-}
-
 interface Slice {
   start: number;
-  h: hdr.Histogram;
+  h: LogHistogram;
   /** Values above the threshold (SLA violations). */
   over: number;
 }
 
 function newSlice(start: number): Slice {
-  return { start, h: histogram(), over: 0 };
+  return { start, h: LogHistogram.dense(), over: 0 };
 }
 
 export interface WindowSummary {
@@ -50,7 +40,7 @@ export class SlidingHistogram {
   private readonly coarse: Slice[] = [];
   private readonly total = newSlice(0);
   /** The current slice records here; it moves into `fine` when its 10 seconds are over. */
-  private live = histogram(false);
+  private readonly live = LogHistogram.dense();
   private liveStart = -1;
   private liveOver = 0;
 
@@ -72,7 +62,7 @@ export class SlidingHistogram {
   }
 
   private record(ms: number, count: number): void {
-    this.live.recordValueWithCount(Math.min(MAX_US, Math.max(1, Math.round(ms * 1000))), count);
+    this.live.record(Math.round(ms * 1000), count);
     if (ms > this.thresholdMs) this.liveOver += count;
   }
 
@@ -80,14 +70,11 @@ export class SlidingHistogram {
   private roll(now: number): void {
     const start = now - (now % FINE_MS);
     if (start === this.liveStart) return;
-    let next: hdr.Histogram | undefined;
     if (this.liveStart >= 0 && this.live.totalCount > 0) {
-      // The last minute's slices stay plain (fast to merge, six of them); the hour's are packed.
-      const s: Slice = { start: this.liveStart, h: this.live, over: this.liveOver };
+      const s: Slice = { start: this.liveStart, h: this.live.trimmed(), over: this.liveOver };
       this.fine.push(s);
-      while (this.fine.length > 60_000 / FINE_MS) next = this.fine.shift()!.h;
+      while (this.fine.length > 60_000 / FINE_MS) this.fine.shift();
       this.fold(s);
-      this.live = next ?? histogram(false);
     }
     this.live.reset();
     this.liveOver = 0;
@@ -97,21 +84,21 @@ export class SlidingHistogram {
   /** Percentiles in a window (or since start); a percentile p from 0 to 100. */
   percentileMs(p: number, window: WindowName = "all"): number {
     const m = this.merged(window);
-    return m.h.totalCount ? m.h.getValueAtPercentile(p) / 1000 : 0;
+    return m.h.valueAtPercentile(p) / 1000;
   }
 
   /** Merged windows are reused for this long: a status request asks for several figures of each. */
   private static readonly REUSE_MS = 1000;
-  private readonly cache = new Map<WindowName, { at: number; count: number; h: hdr.Histogram; over: number }>();
-  /** The packed minutes (and the total) of a window, merged once per fold rather than per question. */
-  private readonly minutes = new Map<WindowName, { version: number; from: number; h: hdr.Histogram; over: number }>();
+  private readonly cache = new Map<WindowName, { at: number; count: number; h: LogHistogram; over: number }>();
+  /** The minutes (and the total) of a window, merged once per fold rather than per question. */
+  private readonly minutes = new Map<WindowName, { version: number; from: number; h: LogHistogram; over: number }>();
   private folds = 0;
 
   summary(window: WindowName): WindowSummary {
     const m = this.merged(window);
     const n = m.h.totalCount;
-    const at = (p: number) => (n ? m.h.getValueAtPercentile(p) / 1000 : 0);
-    return { count: n, p50Ms: at(50), p95Ms: at(95), p99Ms: at(99), maxMs: n ? m.h.maxValue / 1000 : 0, over: m.over };
+    const at = (p: number) => m.h.valueAtPercentile(p) / 1000;
+    return { count: n, p50Ms: at(50), p95Ms: at(95), p99Ms: at(99), maxMs: m.h.maxValue / 1000, over: m.over };
   }
 
   get count(): number {
@@ -123,6 +110,8 @@ export class SlidingHistogram {
     const start = s.start - (s.start % COARSE_MS);
     let c = this.coarse.at(-1);
     if (!c || c.start !== start) {
+      // The minute being filled is dense; a finished one is kept trimmed.
+      if (c) c.h = c.h.trimmed();
       c = newSlice(start);
       this.coarse.push(c);
       while (this.coarse.length > 3_600_000 / COARSE_MS) this.coarse.shift();
@@ -135,12 +124,12 @@ export class SlidingHistogram {
   }
 
   /** Merged minute slices (or the total) for a window; recomputed only after a fold or a new start. */
-  private minutesOf(window: Exclude<WindowName, "1m">, now: number): { h: hdr.Histogram; over: number } {
+  private minutesOf(window: Exclude<WindowName, "1m">, now: number): { h: LogHistogram; over: number } {
     const slices = window === "all" ? [this.total] : this.coarse.filter((s) => s.start + COARSE_MS > now - WINDOWS[window]);
     const from = slices[0]?.start ?? -1;
     const hit = this.minutes.get(window);
     if (hit && hit.version === this.folds && hit.from === from) return hit;
-    const h = histogram(false);
+    const h = LogHistogram.dense();
     let over = 0;
     for (const s of slices) {
       h.add(s.h);
@@ -151,14 +140,13 @@ export class SlidingHistogram {
     return part;
   }
 
-  private merged(window: WindowName): { h: hdr.Histogram; over: number } {
+  private merged(window: WindowName): { h: LogHistogram; over: number } {
     const now = this.clock();
     this.roll(now);
     const hit = this.cache.get(window);
     // Reused while fresh and nothing was recorded since (the live slice's count is the cheap check).
     if (hit && now - hit.at < SlidingHistogram.REUSE_MS && hit.count === this.live.totalCount) return hit;
-    // Merging into a plain histogram is several times faster than into a packed one.
-    const h = histogram(false);
+    const h = LogHistogram.dense();
     h.add(this.live);
     let over = this.liveOver;
     const take = (s: Slice) => {

@@ -20,7 +20,7 @@ export interface StatusSource {
   /** Whether /readyz answers 200. */
   ready(): boolean;
   /** Prometheus text exposition for /metrics. */
-  metrics(): Promise<string>;
+  metrics(): string;
   /** The key figures in one line (systemctl status). */
   statusLine(): string;
   /** The last hour of key figures, every 10 s, for the status page (/history). */
@@ -65,7 +65,7 @@ export function createStatusApp(source: StatusSource, token: string | undefined)
   app.get("/readyz", (c) => (source.ready() ? c.text("ready\n") : c.text("not ready\n", 503)));
   app.get("/status", (c) => c.json(source.status()));
   app.get("/history", (c) => c.json(source.history()));
-  app.get("/metrics", async (c) => c.body(await source.metrics(), 200, { "Content-Type": "text/plain; version=0.0.4; charset=utf-8" }));
+  app.get("/metrics", (c) => c.body(source.metrics(), 200, { "Content-Type": "text/plain; version=0.0.4; charset=utf-8" }));
   app.notFound((c) => c.json({ error: "not found" }, 404));
   // Deliberate answers (401 from the token check) pass through; anything else is a bare 500.
   app.onError((err, c) => (err instanceof HTTPException ? err.getResponse() : c.json({ error: "internal error" }, 500)));

@@ -1,6 +1,5 @@
 /** What a consumer reports on its status endpoint: SLA (end to end per frame), queue age, work. */
 import type { Consumer } from "../consumer/Consumer.ts";
-import type { Registry } from "prom-client";
 import { PromMetrics } from "../metrics/promMetrics.ts";
 import { SlaTracker, type SlaOptions } from "../metrics/SlaTracker.ts";
 import type { StatusSource } from "./StatusServer.ts";
@@ -11,7 +10,7 @@ import { rateOf } from "../metrics/rateOf.ts";
 
 export interface ConsumerStatus extends StatusSource {
   sla: SlaTracker;
-  registry: Registry;
+  prom: PromMetrics;
   recorder: MetricsHistory;
 }
 
@@ -31,8 +30,8 @@ export function consumerStatus(consumer: Consumer, slaOptions: SlaOptions, worke
     [{ call: "receive_empty" }, s().emptyReceives],
     [{ call: "delete" }, s().deleteCalls],
     [{ call: "visibility" }, s().visibilityCalls],
-  ], ["call"]);
-  m.counter("canferry_consumer_errors_total", "Errors by code.", () => Object.entries(s().errorsByCode).map(([code, n]) => [{ code }, n]), ["code"]);
+  ]);
+  m.counter("canferry_consumer_errors_total", "Errors by code.", () => Object.entries(s().errorsByCode).map(([code, n]) => [{ code }, n]));
   m.gauge("canferry_consumer_worker_utilization_ratio", "Busy workers over all workers.", () => s().busyWorkers / workers);
   m.gauge("canferry_consumer_held_messages", "Messages received and not yet deleted.", () => s().held);
   const rate = rateOf(() => consumer.stats.framesProcessed);
@@ -59,7 +58,7 @@ export function consumerStatus(consumer: Consumer, slaOptions: SlaOptions, worke
       return `${s().framesProcessed} frames consumed, P${slaOptions.percentile} end to end ${v.valueMs.toFixed(0)} ms (${v.ok ? "within" : "OVER"} ${slaOptions.thresholdMs} ms), ${s().held} messages held`;
     },
     ready: () => consumer.running,
-    registry: m.registry,
+    prom: m,
     metrics: () => m.text(),
     status: () => ({
       process: "consumer",

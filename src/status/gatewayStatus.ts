@@ -1,6 +1,5 @@
 /** What a gateway reports on its status endpoint: SLA (capture to SQS acknowledgement), buffer, uplink, source. */
 import type { Gateway } from "../gateway/Gateway.ts";
-import type { Registry } from "prom-client";
 import { PromMetrics } from "../metrics/promMetrics.ts";
 import { SlaTracker, type SlaOptions } from "../metrics/SlaTracker.ts";
 import type { StatusSource } from "./StatusServer.ts";
@@ -11,7 +10,7 @@ import { rateOf } from "../metrics/rateOf.ts";
 
 export interface GatewayStatus extends StatusSource {
   sla: SlaTracker;
-  registry: Registry;
+  prom: PromMetrics;
   recorder: MetricsHistory;
 }
 
@@ -29,19 +28,19 @@ export function gatewayStatus(id: string, gateway: Gateway, slaOptions: SlaOptio
   m.counter("canferry_source_dropped_frames_total", "Frames lost before canferry read them, by reason.", () => [
     [{ reason: "kernel" }, gateway.source.counters.kernelDrops],
     [{ reason: "queue" }, gateway.source.counters.queueDrops],
-  ], ["reason"]);
+  ]);
   m.gauge("canferry_buffer_backlog_frames", "Frames not yet acknowledged by SQS.", () => buffer.backlog().frames);
   m.gauge("canferry_buffer_backlog_chunks", "Chunks not yet acknowledged by SQS.", () => buffer.backlog().chunks);
   m.gauge("canferry_buffer_backlog_bytes", "Stored bytes not yet acknowledged by SQS.", () => buffer.backlog().bytes);
   m.gauge("canferry_buffer_oldest_pending_age_seconds", "Age of the oldest frame waiting for the uplink.", () => buffer.backlog().oldestAgeS);
   m.counter("canferry_buffer_evicted_frames_total", "Frames removed by the cap or retention, by reason.", () =>
     Object.entries(buffer.stats().evictedFrames).map(([reason, n]) => [{ reason }, n]),
-  ["reason"]);
+  );
   const up = () => gateway.uploader?.stats;
   m.counter("canferry_uplink_frames_acked_total", "Frames SQS accepted.", () => up()?.framesAcked ?? 0);
   m.counter("canferry_uplink_send_calls_total", "SendMessageBatch calls.", () => up()?.sendCalls ?? 0);
   m.counter("canferry_uplink_billed_requests_total", "SQS requests as AWS bills them (64 KiB units).", () => up()?.billedRequests ?? 0);
-  m.counter("canferry_uplink_errors_total", "SQS errors by code.", () => Object.entries(up()?.errorsByCode ?? {}).map(([code, n]) => [{ code }, n]), ["code"]);
+  m.counter("canferry_uplink_errors_total", "SQS errors by code.", () => Object.entries(up()?.errorsByCode ?? {}).map(([code, n]) => [{ code }, n]));
   m.gauge("canferry_uplink_outage", "1 while the uplink is down.", () => (up()?.outageSince ? 1 : 0));
   m.gauge("canferry_uplink_drain_frames_per_second", "Frames acknowledged per second, last 5 s.", () => up()?.ackRateFps ?? 0);
   const ingestRate = rateOf(() => gateway.ingestor.stats.framesIn);
@@ -70,7 +69,7 @@ export function gatewayStatus(id: string, gateway: Gateway, slaOptions: SlaOptio
       return `${gateway.ingestor.stats.framesIn} frames in, backlog ${b.frames} frames (oldest ${b.oldestAgeS.toFixed(1)} s), uplink ${u?.outageSince ? "DOWN" : "up"}, P${slaOptions.percentile} to SQS ${p.valueMs.toFixed(0)} ms`;
     },
     ready: () => gateway.running,
-    registry: m.registry,
+    prom: m,
     metrics: () => m.text(),
     status: () => {
       const b = buffer.backlog();

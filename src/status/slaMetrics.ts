@@ -19,7 +19,6 @@ export function latencyGauge(m: PromMetrics, name: string, help: string, h: Slid
           [{ window, quantile: "0.99" }, s.p99Ms / 1000],
         ] as [Record<string, string>, number][];
       }),
-    ["window", "quantile"],
   );
 }
 
@@ -29,9 +28,9 @@ export function slaMetrics(m: PromMetrics, sla: SlaTracker, prefix: string, late
   m.gauge(`${prefix}_threshold_seconds`, "The SLA's latency threshold.", () => sla.options.thresholdMs / 1000);
   m.gauge(`${prefix}_compliance_ratio`, "Share of frames within the SLA threshold, per window.", () =>
     WINDOWS.map((window) => [{ window }, sla.verdict(window).compliance]),
-  ["window"]);
+  );
   m.gauge(`${prefix}_violation_frames`, "Frames over the SLA threshold, per window.", () =>
     WINDOWS.map((window) => [{ window }, sla.verdict(window).violations]),
-  ["window"]);
+  );
   m.gauge(`${prefix}_violated`, "1 while the SLA percentile of the last minute is over the threshold.", () => (sla.report().violated ? 1 : 0));
 }

@@ -11,7 +11,7 @@ function fakeSource(over: Partial<StatusSource> = {}) {
   const sla = new SlaTracker({ thresholdMs: 100, percentile: 95 });
   const m = new PromMetrics();
   slaMetrics(m, sla, "canferry_sla", "canferry_e2e_latency_seconds", "Processed minus capture time.");
-  m.counter("canferry_consumer_errors_total", "Errors by code.", () => [[{ code: "Throttling" }, 3]], ["code"]);
+  m.counter("canferry_consumer_errors_total", "Errors by code.", () => [[{ code: "Throttling" }, 3]]);
   let ready = true;
   const source: StatusSource = {
     ready: () => ready,

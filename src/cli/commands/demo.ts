@@ -10,7 +10,7 @@ import { createQueuePair } from "../../uplink/queueSetup.ts";
 import { createSqsClient, DEFAULT_SQS } from "../../uplink/sqsClient.ts";
 import { onStopSignals } from "../signals.ts";
 import { StatusLine } from "../StatusLine.ts";
-import { Registry } from "prom-client";
+import { PromMetrics } from "../../metrics/promMetrics.ts";
 import { serveStatus } from "../../status/serveStatus.ts";
 
 /**
@@ -81,13 +81,14 @@ options:
       consumer.consumer.stop();
       await consumer.done;
     };
+    const prom = PromMetrics.merged(gateway.status.prom, consumer.status.prom);
     let served;
     try {
       served = serveStatus(
       {
         ready: () => gateway.status.ready() && consumer.status.ready(),
         status: () => ({ ...consumer.status.status(), process: "demo", gateway: gateway.status.status(), consumer: consumer.status.status() }),
-        metrics: () => Registry.merge([gateway.status.registry, consumer.status.registry]).metrics(),
+        metrics: () => prom.text(),
         statusLine: () => `${gateway.status.statusLine()}; ${consumer.status.statusLine()}`,
         // One timeline for the page: both sides' samples, taken together every 10 s.
         history: () => consumer.status.history().map((c, i) => ({ ...gateway.status.history()[i], ...c })),
