@@ -4,6 +4,10 @@
  * requests per million frames, and the gateway's RSS.
  *
  * Usage: bun bench/e2e.ts [--rate 20000] [--buses 4] [--seconds 60] [--linger 100ms] [--gateway-env NAME=VALUE]
+ *                         [--gateway-from deployed|source]
+ * The gateway runs as deployed by default: the executable `npm run build` makes for this machine, with
+ * the runtime settings of systemd/canferry-gateway.service (the JIT off). `--gateway-from source` runs
+ * it with `bun src/cli/main.ts` and Bun's defaults instead; --gateway-env adds to either.
  * The chunk linger is the latency/cost setting: shorter means fresher data and more SQS calls.
  */
 import { parseArgs } from "node:util";
@@ -13,7 +17,7 @@ import { tmpdir } from "node:os";
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { createSqsClient, DEFAULT_SQS } from "../src/uplink/sqsClient.ts";
 import { DEFAULT_CHUNKER } from "../src/chunker/Chunker.ts";
-import { logLine, RssSampler, spawnCli, waitForLine } from "./lib/processes.ts";
+import { deployed, logLine, RssSampler, spawnCli, waitForLine } from "./lib/processes.ts";
 
 const { values } = parseArgs({
   options: {
@@ -22,6 +26,7 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "60" },
     linger: { type: "string" },
     "gateway-env": { type: "string", multiple: true, default: [] },
+    "gateway-from": { type: "string", default: "deployed" },
   },
 });
 const rate = Number(values.rate);
@@ -41,8 +46,16 @@ await Bun.write(join(dir, "consumer.toml"), `${common}[sink]\ntype = "candump"\n
 
 const consumer = spawnCli(["consumer", "--config", join(dir, "consumer.toml")]);
 await Bun.sleep(500);
-const gatewayEnv = Object.fromEntries((values["gateway-env"] as string[]).map((kv) => kv.split("=", 2) as [string, string]));
-const gateway = spawnCli(["gateway", "--config", join(dir, "gateway.toml"), "--source", `gen:rate=${rate},buses=${buses.join("+")}`], gatewayEnv);
+if (!["deployed", "source"].includes(values["gateway-from"]!)) {
+  console.error(`--gateway-from must be deployed or source, not '${values["gateway-from"]}'`);
+  process.exit(2);
+}
+const from = values["gateway-from"] === "source" ? undefined : await deployed("canferry-gateway.service");
+const gatewayEnv = {
+  ...from?.env,
+  ...Object.fromEntries((values["gateway-env"] as string[]).map((kv) => kv.split("=", 2) as [string, string])),
+};
+const gateway = spawnCli(["gateway", "--config", join(dir, "gateway.toml"), "--source", `gen:rate=${rate},buses=${buses.join("+")}`], gatewayEnv, from?.bin);
 const rss = new RssSampler(gateway.pid, 1000);
 const linger = values.linger ?? `${DEFAULT_CHUNKER.lingerMs}ms (default)`;
 process.stderr.write(`e2e: ${rate} frames/s on ${buses.length} buses for ${seconds} s, linger ${linger}\n`);
@@ -87,9 +100,12 @@ const result = {
   delete_calls_per_million_frames: perMillion(c.deleteCalls!),
   billed_requests_per_million_frames: perMillion(g.billedRequests! + c.billedRequests!),
   gateway_rss_peak_mb: +rss.peak.toFixed(1),
+  gateway_rss_anon_peak_mb: +rss.peakAnon.toFixed(1),
+  gateway_rss_file_peak_mb: +rss.peakFile.toFixed(1),
   gateway_cpu_percent: +((100 * rss.cpu) / seconds).toFixed(1),
   linger: linger,
-  gateway_env: (values["gateway-env"] as string[]).join(" ") || "none",
+  gateway_from: from ? "deployed" : "source",
+  gateway_env: Object.entries(gatewayEnv).map(([k, v]) => `${k}=${v}`).join(" ") || "none",
 };
 console.log(
   `e2e: ${frames} frames in, ${c.framesProcessed} consumed; e2e p50/p95/p99 ${result.e2e_p50_ms}/${result.e2e_p95_ms}/${result.e2e_p99_ms} ms, ` +

@@ -1,6 +1,8 @@
 /** Child processes for the benchmarks: the canferry CLI, RSS sampling, and log lines parsed back. */
 import { join } from "node:path";
 import { readFileSync } from "node:fs";
+import { $ } from "bun";
+import { unitRuntimeEnv } from "../../test/helpers/unitRuntimeEnv.ts";
 import type { Subprocess } from "bun";
 
 export const ROOT = join(import.meta.dir, "..", "..");
@@ -8,14 +10,32 @@ const MAIN = join(ROOT, "src", "cli", "main.ts");
 
 export type Child = Subprocess<"ignore", "pipe", "pipe">;
 
-export function spawnCli(args: string[], env: Record<string, string> = {}): Child {
-  return Bun.spawn([process.execPath, MAIN, ...args], {
+/**
+ * Runs the canferry CLI from source, or `bin` (a built executable from `npm run build`, which is what
+ * a gateway deploys) when given.
+ */
+export function spawnCli(args: string[], env: Record<string, string> = {}, bin?: string): Child {
+  return Bun.spawn([...(bin ? [bin] : [process.execPath, MAIN]), ...args], {
     cwd: ROOT,
     stdin: "ignore",
     stdout: "pipe",
     stderr: "pipe",
     env: { ...process.env, ...env },
   }) as Child;
+}
+
+export interface Deployed {
+  /** The executable `npm run build` makes for this machine. */
+  bin: string;
+  /** The runtime settings the systemd unit gives it (its BUN_* Environment= entries). */
+  env: Record<string, string>;
+}
+
+/** Builds the executable for this machine and reads the runtime settings of a unit in systemd/. */
+export async function deployed(unit: string): Promise<Deployed> {
+  const target = `linux-${process.arch === "arm64" ? "arm64" : "x64"}`;
+  await $`${process.execPath} ${join(ROOT, "scripts", "build.ts")} ${target}`.quiet();
+  return { bin: join(ROOT, "dist", `canferry-${target}`), env: unitRuntimeEnv(unit) };
 }
 
 /** Reads a child's stdout until a line matching `test` appears; returns that line. */
@@ -34,13 +54,14 @@ export async function waitForLine(child: Child, test: (line: string) => boolean)
   }
 }
 
-/** Resident set size of a process in MB, from /proc. */
-export function rssMb(pid: number): number {
+/** Resident set size of a process in MB, from /proc: all of it, anonymous, and file-backed pages. */
+export function rssMb(pid: number): { rss: number; anon: number; file: number } {
   try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-    return m ? Number(m[1]) / 1024 : 0;
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024;
+    return { rss: kb("VmRSS"), anon: kb("RssAnon"), file: kb("RssFile") };
   } catch {
-    return 0;
+    return { rss: 0, anon: 0, file: 0 };
   }
 }
 
@@ -54,9 +75,15 @@ export function cpuSeconds(pid: number): number {
   }
 }
 
-/** Samples a process's RSS every `ms` until stopped; keeps the peak, the series and the CPU used. */
+/**
+ * Samples a process's RSS every `ms` until stopped; keeps the peaks, the series and the CPU used.
+ * Anonymous pages are the process's own memory; file-backed ones are clean pages of its executable
+ * and libraries, which the kernel can drop and share.
+ */
 export class RssSampler {
   peak = 0;
+  peakAnon = 0;
+  peakFile = 0;
   cpu = 0;
   readonly series: { t: number; mb: number }[] = [];
   private readonly timer: ReturnType<typeof setInterval>;
@@ -64,11 +91,13 @@ export class RssSampler {
 
   constructor(pid: number, ms = 1000) {
     this.timer = setInterval(() => {
-      const mb = rssMb(pid);
+      const m = rssMb(pid);
       this.cpu = Math.max(this.cpu, cpuSeconds(pid));
-      if (mb > 0) {
-        this.peak = Math.max(this.peak, mb);
-        this.series.push({ t: (Date.now() - this.t0) / 1000, mb });
+      if (m.rss > 0) {
+        this.peak = Math.max(this.peak, m.rss);
+        this.peakAnon = Math.max(this.peakAnon, m.anon);
+        this.peakFile = Math.max(this.peakFile, m.file);
+        this.series.push({ t: (Date.now() - this.t0) / 1000, mb: m.rss });
       }
     }, ms);
   }

@@ -9,6 +9,7 @@ import { fixture, tempDir } from "../helpers/cli.ts";
 import { builtBinary } from "../helpers/binary.ts";
 import { watchedProcess } from "../helpers/watchedProcess.ts";
 import { startTestSqs } from "../helpers/sqs.ts";
+import { unitRuntimeEnv } from "../helpers/unitRuntimeEnv.ts";
 
 const RECEIVER = `
 import socket, sys, json
@@ -39,8 +40,13 @@ for (const kind of ["path", "abstract"] as const) {
       `[gateway]\nsource = "candump:${fixture("savvycan", "candump.log")}"\nloop = true\n[buffer]\npath = "${join(dir, "b.db")}"\n` +
         `[sqs]\nqueue_url = "${sqs.queueUrl}"\nendpoint = "${sqs.endpoint}"\n[status]\nbind = "127.0.0.1:0"\n[metrics]\ndir = "${join(dir, "m")}"\n`,
     );
-    // The built binary, as systemd would start it.
-    const gw = watchedProcess([await builtBinary(), "gateway", "--config", config], { NOTIFY_SOCKET: socketName, WATCHDOG_USEC: "400000" });
+    // The built binary, as systemd would start it: with the unit's runtime settings (bun:ffi, which
+    // sends these messages, needs the JIT; a unit that turned it off must fail here).
+    const gw = watchedProcess([await builtBinary(), "gateway", "--config", config], {
+      ...unitRuntimeEnv("canferry-gateway.service"),
+      NOTIFY_SOCKET: socketName,
+      WATCHDOG_USEC: "400000",
+    });
     await gw.waitFor("told systemd we are ready");
     await Bun.sleep(1500);
     gw.proc.kill("SIGTERM");
