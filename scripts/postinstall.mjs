@@ -2,7 +2,7 @@
 // SocketCAN addon is built. A machine where the addon cannot be built still gets a working install:
 // the SocketCAN source then reports why it is unavailable when it starts.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 
@@ -42,6 +42,18 @@ if (!addonDir) {
   process.exit(0);
 }
 const addon = join(addonDir, "build", "Release", "can.node");
+// canferry's patch to the addon (patches/socketcan-recvmsg.patch): recvmsg with the kernel's drop
+// counter (SO_RXQ_OVFL), the CAN FD flags, a receive-buffer setter, and frames handed over in batches.
+const source = join(addonDir, "native", "can.cc");
+if (!readFileSync(source, "utf8").includes("MAX_FRAMES_PER_BATCH")) {
+  const r = spawnSync("patch", ["-p1", "--forward", "-d", addonDir, "-i", join(root, "patches", "socketcan-recvmsg.patch")], { encoding: "utf8" });
+  if (r.status !== 0) {
+    process.stderr.write(`${r.stdout ?? ""}${r.stderr ?? r.error ?? ""}\n`);
+    say("patching the SocketCAN addon failed (is `patch` installed?); the socketcan: source will be unavailable");
+    process.exit(0);
+  }
+  rmSync(addon, { force: true });
+}
 if (!existsSync(addon)) {
   // npm 11 and Bun skip dependency install scripts they do not trust; build with npm's own
   // node-gyp, which matches this Node (the newest node-gyp may not).

@@ -10,6 +10,7 @@ import { parseDuration, parseSize, UnitError } from "./units.ts";
 import { DEFAULT_CHUNKER } from "../chunker/Chunker.ts";
 import { ConfigError } from "./ConfigError.ts";
 import { parseCanFilter } from "./canFilter.ts";
+import { DEFAULT_RECEIVE_BUFFER } from "../source/SocketCanSource.ts";
 
 /** A number, or text with a unit that `parse` understands, within [min, max] (`unit` names them). */
 const withUnit = (parse: (text: string) => number, min: number, max: number, unit: string) =>
@@ -71,6 +72,7 @@ export const configSchema = z
         )
         .default([]),
       error_frames: bool.default(false),
+      receive_buffer: size(0, 1 << 30).default(DEFAULT_RECEIVE_BUFFER),
     }),
     sqs: section({
       queue_url: z.string().url("must be a queue URL").optional(),

@@ -25,11 +25,17 @@ export async function openBufferedSource(
       batchFrames: 4096,
       filters: config.socketcan.filters.map(parseCanFilter),
       errorFrames: config.socketcan.error_frames,
+      receiveBufferBytes: config.socketcan.receive_buffer,
       progressOf: (key) => buffer.progress(key),
       onMalformed: (line, reason, text) => {
         if (reported++ < REPORTED_MALFORMED) log.warn({ line, reason, text: text.slice(0, 200) }, "malformed line skipped");
       },
       onInterfaceEvent: (iface, event, detail) => log.warn({ iface, event, detail }, `interface ${event}`),
+      onReceiveBuffer: (iface, requested, granted) =>
+        log.warn(
+          { iface, requested, granted },
+          `the kernel granted a receive buffer of ${granted} bytes, not ${requested}: raise net.core.rmem_max (sysctl -w net.core.rmem_max=${requested}) or lower socketcan.receive_buffer`,
+        ),
     });
   } catch (e) {
     buffer.close();

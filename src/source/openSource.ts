@@ -24,10 +24,13 @@ export interface SourceSettings {
   batchFrames: number;
   filters: CanFilter[];
   errorFrames: boolean;
+  /** SocketCAN socket receive buffer, bytes (0: the kernel's default). */
+  receiveBufferBytes: number;
   onMalformed?: (line: number, reason: string, text: string) => void;
   /** The buffer's record of a resumable source's progress. */
   progressOf?: (resumeKey: string) => SourceProgress | undefined;
   onInterfaceEvent?: (iface: string, event: "down" | "up", detail: string) => void;
+  onReceiveBuffer?: (iface: string, requested: number, granted: number) => void;
 }
 
 export async function openSource(spec: string, s: SourceSettings): Promise<FrameSource> {
@@ -44,9 +47,11 @@ export async function openSource(spec: string, s: SourceSettings): Promise<Frame
       interfaces,
       filters: s.filters,
       errorFrames: s.errorFrames,
+      receiveBufferBytes: s.receiveBufferBytes,
       queueFrames: 1 << 20,
       reopenMs: 1000,
       onEvent: s.onInterfaceEvent,
+      onReceiveBuffer: s.onReceiveBuffer,
     });
     src.start();
     return src;

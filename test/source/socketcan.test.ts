@@ -1,18 +1,17 @@
 /**
- * SocketCAN against a real kernel. Needs AF_CAN and a vcan0 interface (for CAN FD, mtu 72); where the
- * kernel has none, as on canferry's CI host, the live tests skip and say so, and only the failure path
- * is checked. test/vcan (issue 6) runs this file inside a VM whose kernel has vcan.
+ * The SocketCAN source without a CAN bus: the addon's messages as CanFrames, and the failure path on
+ * a kernel without AF_CAN (canferry's CI host). The live tests are in test/vcan, run by
+ * test/vcan/run.sh on vcan interfaces (in a VM where the kernel has none).
  */
 import { describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { kernelHasCan, loadSocketCan, SocketCanSource, toCanFrame } from "../../src/source/SocketCanSource.ts";
+import { kernelHasCan, toCanFrame } from "../../src/source/SocketCanSource.ts";
 import { FrameFlag } from "../../src/frame/CanFrame.ts";
 import { canferry, tempDir } from "../helpers/cli.ts";
 
 const IFACE = process.env.CANFERRY_TEST_IFACE ?? "vcan0";
 const live = kernelHasCan() && existsSync(`/sys/class/net/${IFACE}`);
-if (!live) console.log(`socketcan tests: skipping live tests, ${kernelHasCan() ? `no interface ${IFACE}` : "this kernel has no AF_CAN"}`);
 
 describe("SocketCAN frame conversion", () => {
   test("addon messages become CanFrames with kernel timestamps and flags", () => {
@@ -22,6 +21,9 @@ describe("SocketCAN frame conversion", () => {
     expect(fd.flags & FrameFlag.FD).toBe(FrameFlag.FD);
     expect(toCanFrame("can0", { id: 0x123, rtr: true, data: new Uint8Array(0) }).flags).toBe(FrameFlag.RTR);
     expect(toCanFrame("can0", { id: 0x80, err: true, data: new Uint8Array(8) }).flags).toBe(FrameFlag.ERR);
+    // The patched addon passes struct canfd_frame's flags: BRS 1, ESI 2, FDF 4; FD even at 8 bytes.
+    expect(toCanFrame("can0", { id: 0x10, data: new Uint8Array(8), fd_flags: 0 }).flags).toBe(FrameFlag.FD);
+    expect(toCanFrame("can0", { id: 0x10, data: new Uint8Array(8), fd_flags: 7 }).flags).toBe(FrameFlag.FD | FrameFlag.BRS | FrameFlag.ESI | FrameFlag.FDF);
   });
 });
 
@@ -30,28 +32,5 @@ describe.skipIf(live)("without SocketCAN", () => {
     const r = await canferry(["ingest", `socketcan:${IFACE}`, "--db", join(tempDir("nocan"), "b.db")]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/no SocketCAN \(AF_CAN\)|no such network interface|addon is not available/);
-  });
-});
-
-describe.skipIf(!live)(`live on ${IFACE}`, () => {
-  test("frames sent on the bus arrive with their ids, flags and data", async () => {
-    const addon = await loadSocketCan();
-    const src = new SocketCanSource(addon, { interfaces: [IFACE], filters: [], errorFrames: false, queueFrames: 1000, reopenMs: 100 });
-    src.start();
-    const tx = (addon as unknown as { createRawChannel(i: string): { start(): void; stop(): void; send(m: object): void } }).createRawChannel(IFACE);
-    tx.start();
-    tx.send({ id: 0x123, ext: false, rtr: false, data: Buffer.from([0xde, 0xad]) });
-    tx.send({ id: 0x1abcdef, ext: true, rtr: false, data: Buffer.from([1, 2, 3, 4, 5, 6, 7, 8]) });
-    const got = [];
-    for await (const b of src.batches()) {
-      got.push(...b.frames);
-      if (got.length >= 2) break;
-    }
-    src.stop();
-    tx.stop();
-    expect(got.map((f) => [f.id, f.flags, [...f.data]])).toEqual([
-      [0x123, 0, [0xde, 0xad]],
-      [0x1abcdef, FrameFlag.EXT, [1, 2, 3, 4, 5, 6, 7, 8]],
-    ]);
   });
 });

@@ -32,6 +32,7 @@ options:
   --retain-acked-bytes SIZE  and at most this much of them (default 256MiB)
   --filter ID:MASK      socketcan: kernel filter, repeatable (ID~MASK inverts; add x for 29-bit: 18FEF100x:1FFFFF00x)
   --error-frames        socketcan: also record error frames
+  --receive-buffer SIZE socketcan: socket receive buffer, e.g. 8MiB (default 4MiB; 0: the kernel's)
   --quiet               no progress line`,
   flags: {
     config: { type: "string" },
@@ -49,6 +50,7 @@ options:
     "retain-acked-bytes": { type: "string" },
     filter: { type: "string", multiple: true },
     "error-frames": { type: "boolean" },
+    "receive-buffer": { type: "string" },
     quiet: { type: "boolean" },
   },
   async run(v, positionals) {
@@ -66,6 +68,7 @@ options:
       { section: "chunker", key: "zstd_level", flag: "--zstd-level", value: v["zstd-level"] },
       { section: "socketcan", key: "filters", flag: "--filter", value: v.filter },
       { section: "socketcan", key: "error_frames", flag: "--error-frames", value: v["error-frames"] },
+      { section: "socketcan", key: "receive_buffer", flag: "--receive-buffer", value: v["receive-buffer"] },
     ]);
     if (typeof v.db !== "string" && typeof v.config !== "string") throw new UsageError("--db FILE (or --config FILE) is required");
     const buffer = bufferOptions(config);
