@@ -15,3 +15,9 @@ declare module "*.service" {
   const text: string;
   export default text;
 }
+
+/** sysctl.d snippets imported as text (`canferry install` carries them). */
+declare module "*.conf" {
+  const text: string;
+  export default text;
+}

@@ -11,12 +11,13 @@ test("canferry install places binary, units and configs, and a second run change
   const run = () => spawnSync(bin, ["install", "--root", root], { encoding: "utf8" });
   const first = run();
   expect(first.status).toBe(0);
-  expect(first.stdout.split("\n").filter((l) => l.startsWith("installed")).length).toBe(5);
+  expect(first.stdout.split("\n").filter((l) => l.startsWith("installed")).length).toBe(6);
   const unit = readFileSync(join(root, "etc/systemd/system/canferry-gateway.service"), "utf8");
   expect(unit).toBe(readFileSync(join(ROOT, "systemd/canferry-gateway.service"), "utf8"));
   expect(statSync(join(root, "usr/local/bin/canferry")).mode & 0o111).not.toBe(0);
+  expect(readFileSync(join(root, "etc/sysctl.d/60-canferry.conf"), "utf8")).toMatch(/^net\.core\.rmem_max = 4194304$/m);
   const second = run();
-  expect(second.stdout.split("\n").filter((l) => l.startsWith("unchanged")).length).toBe(5);
+  expect(second.stdout.split("\n").filter((l) => l.startsWith("unchanged")).length).toBe(6);
   // A user's config survives an upgrade.
   const config = join(root, "etc/canferry/canferry.toml");
   writeFileSync(config, '[gateway]\nid = "mine"\n');

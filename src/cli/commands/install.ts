@@ -7,6 +7,7 @@ import gatewayUnit from "../../../systemd/canferry-gateway.service" with { type:
 import consumerUnit from "../../../systemd/canferry-consumer.service" with { type: "text" };
 import gatewayConfig from "../../../systemd/canferry.toml" with { type: "text" };
 import consumerConfig from "../../../systemd/consumer.toml" with { type: "text" };
+import gatewaySysctl from "../../../systemd/60-canferry.conf" with { type: "text" };
 
 /** bun-types gives .toml imports an object type; `type: "text"` makes them the file's text. */
 const text = (t: unknown) => t as string;
@@ -54,7 +55,7 @@ function compiledExecutable(): string | undefined {
 export const installCommand: Command = {
   usage: "install [--root DIR] [--binary PATH] [--only gateway|consumer] [--enable]",
   help: `Places canferry on this machine, idempotently: the executable in /usr/local/bin, the systemd units in
-/etc/systemd/system, and example configs in /etc/canferry (only where none exists yet: your settings
+/etc/systemd/system, the gateway's socket-buffer limit in /etc/sysctl.d, and example configs in /etc/canferry (only where none exists yet: your settings
 are never replaced). The units use DynamicUser=, so no user account is created. Run it again after an
 upgrade; files that are already right are left alone.
 
@@ -62,7 +63,7 @@ options:
   --root DIR            install below DIR instead of / (images, tests)
   --binary PATH         the executable to install (default: this one, when canferry is a compiled binary)
   --only SIDE           gateway or consumer (default: both units and configs)
-  --enable              then systemctl daemon-reload and enable --now the unit(s) (only with --root /)`,
+  --enable              then apply the sysctl, systemctl daemon-reload and enable --now the unit(s) (only with --root /)`,
   flags: { root: { type: "string" }, binary: { type: "string" }, only: { type: "string" }, enable: { type: "boolean" } },
   async run(v) {
     const root = typeof v.root === "string" ? v.root : "/";
@@ -78,6 +79,7 @@ options:
       places.push(
         fileFrom(join(root, "etc/systemd/system/canferry-gateway.service"), text(gatewayUnit)),
         fileFrom(join(root, "etc/canferry/canferry.toml"), text(gatewayConfig), true),
+        fileFrom(join(root, "etc/sysctl.d/60-canferry.conf"), text(gatewaySysctl)),
       );
     if (sides.includes("consumer"))
       places.push(
@@ -95,10 +97,15 @@ options:
       }
     }
     if (v.enable) {
-      for (const args of [["daemon-reload"], ["enable", "--now", ...sides.map((s) => `canferry-${s}`)]]) {
-        const r = spawnSync("systemctl", args, { stdio: "inherit" });
+      const steps = [
+        ...(sides.includes("gateway") ? [["sysctl", "-q", "-p", "/etc/sysctl.d/60-canferry.conf"]] : []),
+        ["systemctl", "daemon-reload"],
+        ["systemctl", "enable", "--now", ...sides.map((s) => `canferry-${s}`)],
+      ];
+      for (const [cmd, ...args] of steps) {
+        const r = spawnSync(cmd!, args, { stdio: "inherit" });
         if (r.status !== 0) {
-          process.stderr.write(`canferry install: systemctl ${args.join(" ")} failed\n`);
+          process.stderr.write(`canferry install: ${cmd} ${args.join(" ")} failed\n`);
           return 1;
         }
       }
