@@ -6,25 +6,10 @@ import { expect, test } from "bun:test";
 import { join } from "node:path";
 import { BufferStore } from "../../src/buffer/BufferStore.ts";
 import { exportFrames } from "../../src/buffer/frameExport.ts";
-import { canferry, fixture, spawnCanferry, tempDir } from "../helpers/cli.ts";
+import { canferry, spawnCanferry, tempDir } from "../helpers/cli.ts";
+import { writeLongLog } from "../helpers/longLog.ts";
 
 const KILLS = 6;
-
-/** The SavvyCAN capture repeated over two buses, with strictly increasing timestamps. */
-async function writeLongLog(path: string, copies: number): Promise<number> {
-  const body = (await Bun.file(fixture("savvycan", "candump.log")).text()).split("\n").filter(Boolean);
-  const parts: string[] = [];
-  let t = 1_700_000_000_000_000;
-  for (let c = 0; c < copies; c++)
-    for (let i = 0; i < body.length; i++) {
-      const frame = body[i]!.slice(body[i]!.indexOf(" vcan0 ") + 7);
-      t += 37 + (i % 5);
-      const sec = Math.floor(t / 1e6);
-      parts.push(`(${sec}.${String(t - sec * 1e6).padStart(6, "0")}) can${(i * 7 + c) % 3 === 0 ? 1 : 0} ${frame}`);
-    }
-  await Bun.write(path, parts.join("\n") + "\n");
-  return parts.length;
-}
 
 function committed(db: string) {
   const store = BufferStore.inspect(db);
