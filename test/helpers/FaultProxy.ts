@@ -1,12 +1,13 @@
 /**
  * A TCP proxy on 127.0.0.1 between a client and a server, for network-fault tests. `pass` forwards;
  * `blackhole` accepts connections and swallows data both ways, like a dead link that drops packets;
- * `refuse` closes every connection at once. Switching modes cuts the connections already open, as a
- * real outage would.
+ * `refuse` closes every connection at once; `reset` cuts every connection abruptly (ECONNRESET).
+ * Switching modes cuts the connections already open, as a real outage would. `latencyMs` delays
+ * every chunk both ways, `bytesPerSecond` throttles the link: a slow but working network.
  */
 import type { Socket, TCPSocketListener } from "bun";
 
-export type ProxyMode = "pass" | "blackhole" | "refuse";
+export type ProxyMode = "pass" | "blackhole" | "refuse" | "reset";
 
 interface Side {
   upstream?: Socket<Side>;
@@ -16,6 +17,11 @@ interface Side {
 
 export class FaultProxy {
   mode: ProxyMode = "pass";
+  latencyMs = 0;
+  /** 0: unlimited. */
+  bytesPerSecond = 0;
+  /** When each direction's throttled link is free again (ms since epoch). */
+  private readonly freeAt = { up: 0, down: 0 };
   private listener?: TCPSocketListener<Side>;
   private readonly clients = new Set<Socket<Side>>();
 
@@ -39,6 +45,7 @@ export class FaultProxy {
           client.data = { pending: [], mode: self.mode };
           self.clients.add(client);
           if (self.mode === "refuse") return void client.end();
+          if (self.mode === "reset") return void client.terminate();
           if (self.mode === "blackhole") return;
           void Bun.connect<Side>({
             hostname: self.target.host,
@@ -51,7 +58,7 @@ export class FaultProxy {
                 client.data.pending = [];
               },
               data(_up, chunk) {
-                if (client.data.mode === "pass") client.write(chunk);
+                if (client.data.mode === "pass") self.forward("down", client, chunk);
               },
               close() {
                 client.end();
@@ -64,7 +71,7 @@ export class FaultProxy {
         },
         data(client, chunk) {
           if (client.data.mode !== "pass") return;
-          if (client.data.upstream) client.data.upstream.write(chunk);
+          if (client.data.upstream) self.forward("up", client.data.upstream, chunk);
           else client.data.pending.push(new Uint8Array(chunk));
         },
         close(client) {
@@ -80,6 +87,20 @@ export class FaultProxy {
     return this;
   }
 
+  /** Writes a chunk on, after the latency and the throttle's queue; order is kept. */
+  private forward(way: "up" | "down", to: Socket<Side>, chunk: Uint8Array): void {
+    const now = Date.now();
+    let delay = this.latencyMs;
+    if (this.bytesPerSecond > 0) {
+      const start = Math.max(now, this.freeAt[way]);
+      this.freeAt[way] = start + (chunk.length / this.bytesPerSecond) * 1000;
+      delay += this.freeAt[way] - now;
+    }
+    if (delay <= 0) return void to.write(chunk);
+    const copy = new Uint8Array(chunk);
+    setTimeout(() => to.write(copy), delay);
+  }
+
   /**
    * Changes the mode for new connections. Open ones go silent on `blackhole` and are cut on `refuse`;
    * back on `pass`, blackholed ones stay dead, as TCP connections through a real outage do.
@@ -91,6 +112,9 @@ export class FaultProxy {
       else if (mode === "refuse") {
         c.data.upstream?.end();
         c.end();
+      } else if (mode === "reset") {
+        c.data.upstream?.terminate();
+        c.terminate();
       }
     }
   }
