@@ -327,6 +327,11 @@ export class BufferStore {
    * `maxChunks`, or before the chunk that would take the total payload past `maxBytes`.
    */
   claim(maxChunks: number, maxBytes: number, liveFromSeq: number): StoredChunk[] {
+    // Room is made around the whole transaction: an eviction inside it could delete what it claims.
+    return this.withRoom(() => this.claimNow(maxChunks, maxBytes, liveFromSeq));
+  }
+
+  private claimNow(maxChunks: number, maxBytes: number, liveFromSeq: number): StoredChunk[] {
     return this.sqlite.transaction(() => {
       const out: StoredChunk[] = [];
       let bytes = 0;
@@ -340,7 +345,7 @@ export class BufferStore {
       };
       if (take(this.claimLive.all(ChunkState.PENDING, liveFromSeq, maxChunks) as RawChunkRow[]))
         take(this.claimOldest.all(ChunkState.PENDING, liveFromSeq, maxChunks) as RawChunkRow[]);
-      this.markInFlight(out.map((c) => c.seq));
+      this.updateState(out.map((c) => c.seq), ChunkState.IN_FLIGHT, ChunkState.PENDING, null);
       return out;
     })();
   }
@@ -360,6 +365,10 @@ export class BufferStore {
   }
 
   private setState(seqs: readonly number[], to: ChunkState, from: ChunkState, ackedAtMs: number | null): number {
+    return this.withRoom(() => this.updateState(seqs, to, from, ackedAtMs));
+  }
+
+  private updateState(seqs: readonly number[], to: ChunkState, from: ChunkState, ackedAtMs: number | null): number {
     if (seqs.length === 0) return 0;
     return this.db
       .update(chunks)
@@ -367,6 +376,21 @@ export class BufferStore {
       .where(and(inArray(chunks.seq, [...seqs]), eq(chunks.state, from)))
       .returning({ seq: chunks.seq })
       .all().length;
+  }
+
+  /**
+   * Runs a small write (a state change) that can need a new page: at the cap, SQLite refuses it with
+   * SQLITE_FULL, which would stall the uplink with a full buffer. Evicts a little by policy and retries.
+   * Not for use inside a transaction (the eviction could delete what the transaction works on).
+   */
+  private withRoom<T>(write: () => T): T {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return write();
+      } catch (e) {
+        if (!isFull(e) || attempt >= 4 || this.evict(Math.max(4 * this.pageSize, this.options.capBytes >> 8)) === 0) throw e;
+      }
+    }
   }
 
   /**

@@ -1,7 +1,7 @@
 /** In-process gateway and consumer wired to a test SQS server, for the pipeline tests. */
 import { join } from "node:path";
 import { Database } from "bun:sqlite";
-import { BufferStore } from "../../src/buffer/BufferStore.ts";
+import { BufferStore, type BufferOptions } from "../../src/buffer/BufferStore.ts";
 import { Gateway } from "../../src/gateway/Gateway.ts";
 import { Consumer } from "../../src/consumer/Consumer.ts";
 import { DEFAULT_CONSUMER, type ConsumerOptions } from "../../src/consumer/ConsumerOptions.ts";
@@ -18,9 +18,9 @@ export function startGateway(
   dir: string,
   sqs: { endpoint: string; queueUrl: string },
   source: FrameSource,
-  over: { uploader?: Partial<UploaderOptions>; chunker?: Partial<ChunkerOptions> } = {},
+  over: { uploader?: Partial<UploaderOptions>; chunker?: Partial<ChunkerOptions>; buffer?: Partial<BufferOptions> } = {},
 ) {
-  const buffer = BufferStore.open(defaultBufferOptions(join(dir, "buffer.db")));
+  const buffer = BufferStore.open({ ...defaultBufferOptions(join(dir, "buffer.db")), ...over.buffer });
   const client = createSqsClient({ ...DEFAULT_SQS, endpoint: sqs.endpoint });
   const gateway = new Gateway(source, buffer, {
     chunker: { ...DEFAULT_CHUNKER, ...over.chunker },
