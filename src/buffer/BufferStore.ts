@@ -9,6 +9,7 @@ import { existsSync } from "node:fs";
 import { chunks, counters, meta, sourceProgress } from "../../db/schema.ts";
 import { ChunkState, EvictionReason } from "./ChunkState.ts";
 import { openDatabase, WAL_LIMIT_BYTES, type OpenedDatabase, type Synchronous } from "./openDatabase.ts";
+import { checkBuffer, salvageBuffer, type RecoveryReport } from "./BufferRecovery.ts";
 
 export interface BufferOptions {
   path: string;
@@ -107,6 +108,19 @@ export class BufferNotFound extends Error {
   }
 }
 
+export class BufferDamaged extends Error {
+  override readonly name = "BufferDamaged";
+  constructor(
+    readonly path: string,
+    problem: string,
+  ) {
+    super(
+      `the buffer at ${path} cannot be read (${problem}). A gateway or \`canferry ingest\` opening it moves it aside and keeps ` +
+        `what can still be read (docs/deploy.md, "A damaged buffer")`,
+    );
+  }
+}
+
 const evictedKey = (reason: EvictionReason) => `evicted_frames.${reason}`;
 
 function isFull(e: unknown): boolean {
@@ -199,12 +213,34 @@ export class BufferStore {
    * Opens (creating and migrating) a buffer; chunks left in flight by a previous run become pending.
    * A second process beside a running gateway (replay) passes `requeue: false` to leave its batches be.
    */
+  /**
+   * Opens (or creates) a buffer for writing. A damaged file is moved aside and what can be read of it
+   * is carried into a fresh one (BufferRecovery); `recovered` then says what was saved and lost.
+   */
   static open(options: BufferOptions, { requeue = true } = {}): BufferStore {
     if (options.capBytes < MIN_CAP_BYTES)
       throw new RangeError(`buffer cap ${options.capBytes} bytes is below the minimum of ${MIN_CAP_BYTES}`);
-    const store = new BufferStore(options, openDatabase(options.path, options.synchronous), false);
+    const problem = checkBuffer(options.path);
+    let recovered: RecoveryReport | undefined;
+    let opened: OpenedDatabase | undefined;
+    if (problem)
+      recovered = salvageBuffer(options.path, problem, () => {
+        opened = openDatabase(options.path, options.synchronous);
+        return opened.sqlite;
+      });
+    const store = new BufferStore(options, opened ?? openDatabase(options.path, options.synchronous), false);
+    store.recovered = recovered;
     if (requeue) store.requeueInFlight();
     return store;
+  }
+
+  /** Set when this open found the file damaged and salvaged it. */
+  recovered?: RecoveryReport;
+
+  /** The last salvage of this buffer (it survives restarts), for status. */
+  lastRecovery(): RecoveryReport | undefined {
+    const v = this.db.select().from(meta).where(eq(meta.key, "last_recovery")).get()?.value;
+    return v ? (JSON.parse(v) as RecoveryReport) : undefined;
   }
 
   /**
@@ -214,7 +250,15 @@ export class BufferStore {
   static inspect(path: string): BufferStore {
     if (!existsSync(path)) throw new BufferNotFound(path);
     const options: BufferOptions = { ...INSPECT_OPTIONS, path };
-    return new BufferStore(options, openDatabase(path, "NORMAL", true), true);
+    let opened: OpenedDatabase | undefined;
+    try {
+      opened = openDatabase(path, "NORMAL", true);
+      return new BufferStore(options, opened, true);
+    } catch (e) {
+      // A reader left open would keep a stale view of the log for the rest of this process.
+      opened?.sqlite.close();
+      throw e instanceof SQLiteError ? new BufferDamaged(path, e.message) : e;
+    }
   }
 
   private pragma(name: string): number {

@@ -19,6 +19,8 @@ export const EvictionReason = {
   RETENTION: "retention",
   /** Frames that could not be stored because the disk (not the cap) was full: lost. */
   DISK_FULL: "disk_full",
+  /** Frames in chunks of a damaged buffer file that could not be decoded when it was salvaged: lost. */
+  DAMAGED: "damaged",
 } as const;
 export type EvictionReason = (typeof EvictionReason)[keyof typeof EvictionReason];
 

@@ -20,6 +20,9 @@ export function chunkFrames(c: StoredChunk): CanFrame[] {
   return d.frames;
 }
 
+/** Told about a chunk that cannot be decoded (a damaged file); the export goes on without it. */
+export type OnCorrupt = (e: CorruptChunk, frames: number) => void;
+
 class BusCursor {
   private frames: CanFrame[] = [];
   private i = 0;
@@ -28,6 +31,7 @@ class BusCursor {
     private readonly chunks: Iterator<StoredChunk>,
     private readonly fromUs: number,
     private readonly toUs: number,
+    private readonly onCorrupt?: OnCorrupt,
   ) {}
 
   /** The next frame in range, loading chunks as needed; undefined when the bus is done. */
@@ -40,8 +44,14 @@ class BusCursor {
       }
       const next = this.chunks.next();
       if (next.done) return undefined;
-      this.frames = chunkFrames(next.value);
       this.i = 0;
+      try {
+        this.frames = chunkFrames(next.value);
+      } catch (e) {
+        if (!(e instanceof CorruptChunk) || !this.onCorrupt) throw e;
+        this.onCorrupt(e, next.value.frameCount);
+        this.frames = [];
+      }
     }
   }
 
@@ -50,10 +60,11 @@ class BusCursor {
   }
 }
 
-export function* exportFrames(store: BufferStore, filter: ChunkFilter = {}): Generator<CanFrame> {
+/** Without `onCorrupt`, a chunk that cannot be decoded stops the export with CorruptChunk. */
+export function* exportFrames(store: BufferStore, filter: ChunkFilter = {}, onCorrupt?: OnCorrupt): Generator<CanFrame> {
   const buses = filter.bus !== undefined ? [filter.bus] : store.buses();
   const cursors = buses.map(
-    (bus) => new BusCursor(store.iterateChunks({ ...filter, bus }), filter.fromUs ?? -Infinity, filter.toUs ?? Infinity),
+    (bus) => new BusCursor(store.iterateChunks({ ...filter, bus }), filter.fromUs ?? -Infinity, filter.toUs ?? Infinity, onCorrupt),
   );
   for (;;) {
     let best: BusCursor | undefined;

@@ -37,19 +37,25 @@ export interface OpenedDatabase {
 export function openDatabase(path: string, synchronous: Synchronous, readonly = false): OpenedDatabase {
   if (!readonly) mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path, readonly ? { readonly: true } : { create: true, readwrite: true, strict: true });
-  sqlite.run("PRAGMA busy_timeout = 5000");
-  // The buffer is written once and read once, in order: a small page cache loses nothing, and an edge
-  // box keeps the memory.
-  sqlite.run("PRAGMA cache_size = -512");
-  if (!readonly) {
-    sqlite.run("PRAGMA journal_mode = WAL");
-    sqlite.run(`PRAGMA synchronous = ${synchronous}`);
-    // Keep the WAL from staying large after a burst; the cap accounts for this much of it.
-    sqlite.run(`PRAGMA journal_size_limit = ${WAL_LIMIT_BYTES}`);
+  try {
+    sqlite.run("PRAGMA busy_timeout = 5000");
+    // The buffer is written once and read once, in order: a small page cache loses nothing, and an edge
+    // box keeps the memory.
+    sqlite.run("PRAGMA cache_size = -512");
+    if (!readonly) {
+      sqlite.run("PRAGMA journal_mode = WAL");
+      sqlite.run(`PRAGMA synchronous = ${synchronous}`);
+      // Keep the WAL from staying large after a burst; the cap accounts for this much of it.
+      sqlite.run(`PRAGMA journal_size_limit = ${WAL_LIMIT_BYTES}`);
+    }
+    const db = drizzle({ client: sqlite, schema });
+    if (!readonly) migrateEmbedded(db);
+    return { sqlite, db };
+  } catch (e) {
+    // A damaged file fails here; a connection left open would hold a stale view of it.
+    sqlite.close();
+    throw e;
   }
-  const db = drizzle({ client: sqlite, schema });
-  if (!readonly) migrateEmbedded(db);
-  return { sqlite, db };
 }
 
 /**

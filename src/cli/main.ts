@@ -5,7 +5,7 @@ import { ConfigError } from "../config/configFile.ts";
 import { UnitError } from "../config/units.ts";
 import { SourceSpecError } from "../source/openSource.ts";
 import { SocketCanUnavailable } from "../source/SocketCanSource.ts";
-import { BufferNotFound } from "../buffer/BufferStore.ts";
+import { BufferDamaged, BufferNotFound } from "../buffer/BufferStore.ts";
 
 export const COMMANDS: CommandEntry[] = [
   { path: ["demo"], summary: "The whole pipeline on this machine: local SQS, a gateway replaying a real log, a consumer.", load: async () => (await import("./commands/demo.ts")).demoCommand },
@@ -21,7 +21,7 @@ export const COMMANDS: CommandEntry[] = [
 ];
 
 /** Errors that mean "the input was wrong": shown as one message, no stack trace. */
-const USER_ERRORS = [UsageError, ConfigError, UnitError, SourceSpecError, SocketCanUnavailable, BufferNotFound];
+const USER_ERRORS = [UsageError, ConfigError, UnitError, SourceSpecError, SocketCanUnavailable, BufferNotFound, BufferDamaged];
 
 function mainHelp(): string {
   const w = Math.max(...COMMANDS.map((c) => c.path.join(" ").length));

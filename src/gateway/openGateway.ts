@@ -1,5 +1,6 @@
 /** Builds a running gateway from the config: buffer, source, uplink, with its events logged. */
 import { BufferStore } from "../buffer/BufferStore.ts";
+import { recoveryMessage } from "../buffer/BufferRecovery.ts";
 import type { CanferryConfig } from "../config/configFile.ts";
 import { ConfigError } from "../config/configFile.ts";
 import { bufferOptions, chunkerOptions, sqsSettings, uploaderOptions } from "../config/settings.ts";
@@ -27,6 +28,7 @@ export async function openGateway(config: CanferryConfig, sourceSpec: string | u
   const queueUrl = config.sqs.queue_url;
   if (!queueUrl) throw new ConfigError("no queue: set sqs.queue_url in the config (or CANFERRY_SQS_QUEUE_URL)");
   const buffer = BufferStore.open(bufferOptions(config));
+  if (buffer.recovered) log.error({ recovery: buffer.recovered }, recoveryMessage(buffer.recovered));
   const source = await openBufferedSource(spec, config, buffer, log, {
     pace: config.gateway.pace === "fast" ? { mode: "fast" } : { mode: "realtime", speed: config.gateway.speed },
     loop: config.gateway.loop,

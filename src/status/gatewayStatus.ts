@@ -15,6 +15,8 @@ export interface GatewayStatus extends StatusSource {
 }
 
 export function gatewayStatus(id: string, gateway: Gateway, slaOptions: SlaOptions, history: HistoryOptions): GatewayStatus {
+  // Read once: it changes only when the buffer is opened.
+  const recovery = gateway.buffer.lastRecovery();
   const sla = new SlaTracker(slaOptions);
   gateway.uploader?.on("acked", (chunks, atMs) => {
     for (const c of chunks) sla.e2e.recordMs(Math.max(0, atMs - c.firstTsUs / 1000), c.frameCount);
@@ -87,6 +89,7 @@ export function gatewayStatus(id: string, gateway: Gateway, slaOptions: SlaOptio
           backlogBytes: b.bytes,
           oldestPendingAgeS: +b.oldestAgeS.toFixed(3),
           evictedFrames: buffer.stats().evictedFrames,
+          lastRecovery: recovery ?? null,
         },
         uplink: u && {
           ...u,

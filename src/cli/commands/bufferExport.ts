@@ -14,7 +14,10 @@ export const bufferExportCommand: Command = {
   --db FILE             buffer database
   --from T, --to T      time range, inclusive: epoch seconds (1700000000.5) or ISO 8601 (2024-01-02T03:04:05Z)
   --bus B               only this interface
-  --out FILE            write here instead of stdout`,
+  --out FILE            write here instead of stdout
+
+A chunk that cannot be decoded (a damaged file) is named on stderr and its frames skipped; the rest
+is written and the exit code is 1.`,
   flags: { db: { type: "string" }, from: { type: "string" }, to: { type: "string" }, bus: { type: "string" }, out: { type: "string" } },
   async run(v) {
     if (typeof v.db !== "string") throw new UsageError("--db FILE is required");
@@ -24,9 +27,15 @@ export const bufferExportCommand: Command = {
     const store = BufferStore.inspect(v.db);
     const sink = typeof v.out === "string" ? Bun.file(v.out).writer() : Bun.stdout.writer();
     let count = 0;
+    let skipped = 0;
+    // A damaged chunk is skipped and named: the rest of a damaged buffer is still worth having.
+    const onCorrupt = (e: Error, frames: number) => {
+      skipped += frames;
+      process.stderr.write(`canferry buffer export: ${e.message}; skipped its ${frames} frames\n`);
+    };
     try {
       let block = "";
-      for (const f of exportFrames(store, { bus: typeof v.bus === "string" ? v.bus : undefined, fromUs, toUs })) {
+      for (const f of exportFrames(store, { bus: typeof v.bus === "string" ? v.bus : undefined, fromUs, toUs }, onCorrupt)) {
         block += formatCandumpLine(f) + "\n";
         count++;
         if (block.length >= WRITE_BLOCK) {
@@ -41,7 +50,7 @@ export const bufferExportCommand: Command = {
       await sink.end();
       store.close();
     }
-    process.stderr.write(`exported ${count} frames\n`);
-    return 0;
+    process.stderr.write(`exported ${count} frames${skipped ? `; ${skipped} frames in damaged chunks skipped` : ""}\n`);
+    return skipped ? 1 : 0;
   },
 };

@@ -1,4 +1,5 @@
 import type { Command } from "../Command.ts";
+import { recoveryMessage } from "../../buffer/BufferRecovery.ts";
 import { UsageError } from "../Command.ts";
 import { BufferStore } from "../../buffer/BufferStore.ts";
 import { Ingestor } from "../../gateway/Ingestor.ts";
@@ -76,6 +77,7 @@ options:
     const log = createLogger("ingest");
     const pace = parsePace(v.pace, v.speed);
     const store = BufferStore.open(buffer);
+    if (store.recovered) log.error({ recovery: store.recovered }, recoveryMessage(store.recovered));
     const source = await openBufferedSource(spec, config, store, log, { pace, loop: v.loop === true });
     const ingestor = new Ingestor(source, store, chunker);
     const offSignals = onStopSignals(() => ingestor.stop());

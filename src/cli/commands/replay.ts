@@ -1,4 +1,5 @@
 import type { Command } from "../Command.ts";
+import { recoveryMessage } from "../../buffer/BufferRecovery.ts";
 import { UsageError } from "../Command.ts";
 import { BufferStore } from "../../buffer/BufferStore.ts";
 import { loadConfig } from "../../config/configFile.ts";
@@ -45,6 +46,7 @@ options:
     const queueUrl = config.sqs.queue_url;
     if (!queueUrl) throw new ConfigError("no queue: pass --queue-url or set sqs.queue_url in --config");
     const store = BufferStore.open(bufferOptions(config), { requeue: false });
+    if (store.recovered) process.stderr.write(`canferry replay: ${recoveryMessage(store.recovered)}\n`);
     const client = createSqsClient(sqsSettings(config));
     try {
       const seqs = store.replayAcked({ fromUs, toUs, bus: typeof v.bus === "string" ? v.bus : undefined });
