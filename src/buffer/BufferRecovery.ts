@@ -8,6 +8,7 @@
 import { Database } from "bun:sqlite";
 import { existsSync, renameSync, rmSync } from "node:fs";
 import { decodeChunk, ChunkDecodeError } from "../chunker/chunkCodec.ts";
+import type { RawChunkRow } from "./BufferStore.ts";
 
 export interface RecoveryReport {
   /** When the damage was found (ISO 8601). */
@@ -55,21 +56,6 @@ function quickCheck(path: string): string | undefined {
   } finally {
     db?.close();
   }
-}
-
-interface ChunkRow {
-  seq: number;
-  bus: string;
-  first_ts_us: number;
-  last_ts_us: number;
-  frame_count: number;
-  raw_bytes: number;
-  stored_bytes: number;
-  codec: number;
-  state: number;
-  created_at_ms: number;
-  acked_at_ms: number | null;
-  payload: Uint8Array;
 }
 
 /** Rows of a table, or none when the damage reaches it. */
@@ -126,9 +112,9 @@ export function salvageBuffer(path: string, problem: string, openFresh: () => Da
     let after = 0;
     let maxSeen = 0;
     for (;;) {
-      let rows: ChunkRow[];
+      let rows: RawChunkRow[];
       try {
-        rows = src ? (src.query("SELECT * FROM chunks WHERE seq > ? ORDER BY seq LIMIT 256").all(after) as ChunkRow[]) : [];
+        rows = src ? (src.query("SELECT * FROM chunks WHERE seq > ? ORDER BY seq LIMIT 256").all(after) as RawChunkRow[]) : [];
       } catch {
         // A damaged page: step over it, further each time, and report the range that was skipped.
         const from = after + 1;

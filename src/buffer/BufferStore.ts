@@ -605,7 +605,8 @@ function filterConditions(filter: ChunkFilter) {
   return conds;
 }
 
-interface RawChunkRow {
+/** A row of the chunks table as SQLite returns it (column names). */
+export interface RawChunkRow {
   seq: number;
   bus: string;
   first_ts_us: number;

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { canferry, tempDir, watchedCanferry } from "../helpers/cli.ts";
 import { startTestSqs } from "../helpers/sqs.ts";
 import { waitFor } from "../helpers/pipeline.ts";
+import { lastLogLine } from "../helpers/watchedProcess.ts";
 import { RssSampler } from "../../bench/lib/processes.ts";
 import { record, scale } from "./ledger.ts";
 
@@ -18,12 +19,6 @@ const BACKLOG = scale(6_000_000, 50_000_000);
 const SMALL = scale(600_000, 500_000);
 /** MB the larger backlog's peak RSS may exceed the smaller one's (JIT and heap timing vary). */
 const FLAT_MB = 24;
-
-function lastJson(output: string, msg: string): Record<string, number> {
-  const line = output.split("\n").reverse().find((l) => l.includes(`"msg":"${msg}"`));
-  if (!line) throw new Error(`no '${msg}' line in: ${output.slice(-1500)}`);
-  return JSON.parse(line) as Record<string, number>;
-}
 
 /** Builds a backlog of `frames`, drains it through a gateway and a consumer process; what came out. */
 async function drain(frames: number) {
@@ -53,12 +48,12 @@ async function drain(frames: number) {
   rss.stop();
   gateway.proc.kill("SIGTERM");
   await gateway.finished();
-  const g = lastJson(gateway.output(), "gateway stopped");
+  const g = lastLogLine(gateway.output(), "gateway stopped");
   await waitFor("the queue empty", async () => (await sqs.depth(sqs.queueUrl)) === 0, scale(120_000, 1_800_000));
   consumer.proc.kill("SIGTERM");
   await consumer.finished();
   await sqs.stop();
-  const c = lastJson(consumer.output(), "consumer stopped");
+  const c = lastLogLine(consumer.output(), "consumer stopped");
   return { framesIn: frames + g.framesIn!, framesOut: c.framesProcessed!, duplicates: c.duplicates!, peakMb: rss.peak, drainS };
 }
 

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { tempDir, watchedCanferry } from "../helpers/cli.ts";
 import { startTestSqs } from "../helpers/sqs.ts";
 import { waitFor } from "../helpers/pipeline.ts";
+import { lastLogLine } from "../helpers/watchedProcess.ts";
 import { RssSampler } from "../../bench/lib/processes.ts";
 import { record, scale } from "./ledger.ts";
 
@@ -18,12 +19,6 @@ const RATE = 85_000;
 const SLA_MS = 5000;
 /** MB the gateway's RSS may rise from the first half of the run to the second. */
 const FLAT_MB = 24;
-
-function lastJson(output: string, msg: string): Record<string, number> {
-  const line = output.split("\n").reverse().find((l) => l.includes(`"msg":"${msg}"`));
-  if (!line) throw new Error(`no '${msg}' line in: ${output.slice(-1500)}`);
-  return JSON.parse(line) as Record<string, number>;
-}
 
 test(`${RATE.toLocaleString("en-US")} frames/s on four buses for ${SECONDS} s through the whole pipeline`, async () => {
   const dir = tempDir("chaos-soak");
@@ -38,12 +33,12 @@ test(`${RATE.toLocaleString("en-US")} frames/s on four buses for ${SECONDS} s th
   rss.stop();
   gateway.proc.kill("SIGTERM");
   await gateway.finished();
-  const g = lastJson(gateway.output(), "gateway stopped");
+  const g = lastLogLine(gateway.output(), "gateway stopped");
   await waitFor("the queue empty", async () => (await sqs.depth(sqs.queueUrl)) === 0, 120_000);
   consumer.proc.kill("SIGTERM");
   await consumer.finished();
   await sqs.stop();
-  const c = lastJson(consumer.output(), "consumer stopped");
+  const c = lastLogLine(consumer.output(), "consumer stopped");
 
   const half = Math.floor(rss.series.length / 2);
   const first = Math.max(...rss.series.slice(0, half).map((s) => s.mb));
