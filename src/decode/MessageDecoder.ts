@@ -1,0 +1,154 @@
+/**
+ * Decodes a message's signals from a frame's payload, the way cantools does. Each signal's bit layout
+ * is worked out once, when the decoder is built, into byte segments; decoding then reads those bytes
+ * with plain arithmetic (exact to 53 bits), or BigInt for wider integers and doubles.
+ */
+import type { DbcMessage, DbcSignal } from "./Dbc.ts";
+
+/** A decoded value: a number, a BigInt for integers past 2^53, or the VAL_ name of the raw value. */
+export type SignalValue = number | bigint | string;
+
+export interface DecodedMessage {
+  /** Signal values by name, multiplexers first, in DBC order otherwise. */
+  values: Map<string, SignalValue>;
+  /** Signals the payload was too short to hold (cantools' allow_truncated). */
+  missing: string[];
+}
+
+/** Bits `width` wide at `lowBit` of payload byte `byte`, landing at bit `shift` of the raw value. */
+interface Segment {
+  byte: number;
+  lowBit: number;
+  mask: number;
+  shift: number;
+  scale: number;
+}
+
+interface CompiledSignal {
+  signal: DbcSignal;
+  segments: Segment[];
+  /** Bytes the payload needs for this signal. */
+  needBytes: number;
+  wide: boolean;
+  choices?: Map<number, string>;
+}
+
+/** The message bit that holds each of the signal's bits, LSB first. */
+function bitPositions(s: DbcSignal): number[] {
+  if (s.byteOrder === "little_endian") return Array.from({ length: s.length }, (_, j) => s.startBit + j);
+  // Big endian (Motorola): the start bit is the MSB in sawtooth numbering; walk towards the LSB.
+  const fromMsb: number[] = [];
+  let p = s.startBit;
+  for (let k = 0; k < s.length; k++) {
+    fromMsb.push(p);
+    p = p % 8 === 0 ? p + 15 : p - 1;
+  }
+  return fromMsb.reverse();
+}
+
+function compileSignal(signal: DbcSignal): CompiledSignal {
+  const segments: Segment[] = [];
+  bitPositions(signal).forEach((pos, j) => {
+    const byte = pos >> 3;
+    const bit = pos & 7;
+    const last = segments.at(-1);
+    const width = last ? Math.log2(last.mask + 1) : 0;
+    if (last && last.byte === byte && last.lowBit + width === bit) last.mask = last.mask * 2 + 1;
+    else segments.push({ byte, lowBit: bit, mask: 1, shift: j, scale: 2 ** j });
+  });
+  const needBytes = Math.max(...segments.map((s) => s.byte)) + 1;
+  return { signal, segments, needBytes, wide: signal.length > 52 || signal.valueType === "float64", choices: signal.choices };
+}
+
+function rawNumber(c: CompiledSignal, data: Uint8Array): number {
+  let v = 0;
+  for (const s of c.segments) v += ((data[s.byte]! >> s.lowBit) & s.mask) * s.scale;
+  return v;
+}
+
+function rawBigInt(c: CompiledSignal, data: Uint8Array): bigint {
+  let v = 0n;
+  for (const s of c.segments) v |= BigInt((data[s.byte]! >> s.lowBit) & s.mask) << BigInt(s.shift);
+  return v;
+}
+
+const f32 = new DataView(new ArrayBuffer(8));
+
+function valueOf(c: CompiledSignal, data: Uint8Array): SignalValue {
+  const s = c.signal;
+  let raw: number | bigint;
+  if (s.valueType === "float32") {
+    f32.setUint32(0, rawNumber(c, data));
+    raw = f32.getFloat32(0);
+  } else if (s.valueType === "float64") {
+    f32.setBigUint64(0, rawBigInt(c, data));
+    raw = f32.getFloat64(0);
+  } else if (c.wide) {
+    let b = rawBigInt(c, data);
+    if (s.signed && b >= 1n << BigInt(s.length - 1)) b -= 1n << BigInt(s.length);
+    raw = b >= BigInt(Number.MIN_SAFE_INTEGER) && b <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b) : b;
+  } else {
+    let n = rawNumber(c, data);
+    if (s.signed && n >= 2 ** (s.length - 1)) n -= 2 ** s.length;
+    raw = n;
+  }
+  if (c.choices && typeof raw === "number" && s.valueType === "int") {
+    const name = c.choices.get(raw);
+    if (name !== undefined) return name;
+  }
+  if (typeof raw === "bigint") {
+    // Past 2^53 only an unscaled integer stays exact.
+    return s.scale === 1 && s.offset === 0 ? raw : Number(raw) * s.scale + s.offset;
+  }
+  return s.scale === 1 && s.offset === 0 ? raw : raw * s.scale + s.offset;
+}
+
+/** A message's decoder, built once per message when the database is loaded. */
+export class MessageDecoder {
+  private readonly multiplexers: CompiledSignal[];
+  private readonly others: CompiledSignal[];
+
+  constructor(readonly message: DbcMessage) {
+    const compiled = message.signals.map(compileSignal);
+    this.multiplexers = compiled.filter((c) => c.signal.isMultiplexer);
+    this.others = compiled.filter((c) => !c.signal.isMultiplexer);
+  }
+
+  decode(data: Uint8Array): DecodedMessage {
+    const values = new Map<string, SignalValue>();
+    const raws = new Map<string, number>();
+    const missing: string[] = [];
+    // Multiplexers first (a cascaded one depends on another); a signal is present when its
+    // multiplexer was decoded and holds one of its values.
+    const present = (c: CompiledSignal) => {
+      const m = c.signal.mux;
+      if (!m) return true;
+      const v = raws.get(m.multiplexer);
+      return v !== undefined && m.ranges.some(([lo, hi]) => v >= lo && v <= hi);
+    };
+    let pending = this.multiplexers;
+    for (let round = 0; pending.length && round <= this.multiplexers.length; round++) {
+      const later: CompiledSignal[] = [];
+      for (const c of pending) {
+        if (c.signal.mux && !raws.has(c.signal.mux.multiplexer) && pending.some((p) => p.signal.name === c.signal.mux!.multiplexer)) {
+          later.push(c);
+          continue;
+        }
+        if (!present(c)) continue;
+        if (c.needBytes > data.length) {
+          missing.push(c.signal.name);
+          continue;
+        }
+        raws.set(c.signal.name, rawNumber(c, data));
+        values.set(c.signal.name, valueOf(c, data));
+      }
+      pending = later;
+    }
+    for (const c of this.others) {
+      if (!present(c)) continue;
+      if (c.needBytes > data.length) missing.push(c.signal.name);
+      else values.set(c.signal.name, valueOf(c, data));
+    }
+    return { values, missing };
+  }
+}
