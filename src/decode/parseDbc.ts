@@ -9,7 +9,7 @@ import { type DbcDatabase, type DbcMessage, type DbcSignal, DbcParseError, type 
 type Token = { kind: "word" | "number" | "string" | "punct"; text: string; line: number };
 
 /** Whitespace and // comments, then one token: a string, a number, a word, or one other character. */
-const TOKEN = /((?:\s|\/\/[^\n]*)*)(?:("(?:[^"\\]|\\.)*")|(-?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)|([A-Za-z_][A-Za-z0-9_]*)|([^\sA-Za-z0-9_"]))/y;
+const TOKEN = /((?:\s|\/\/[^\n]*)*)(?:("(?:[^"\\]|\\.)*")|([+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)|([A-Za-z_][A-Za-z0-9_]*)|([^\sA-Za-z0-9_"]))/y;
 
 const newlines = (s: string) => {
   let n = 0;
@@ -105,8 +105,9 @@ export function parseDbc(text: string): DbcDatabase {
     if (tok.kind !== "word") throw new DbcParseError(tok.line, `expected a keyword, found '${tok.text}'`);
     switch (tok.text) {
       case "NS_":
-        // The symbol list names keywords; it ends where the bit-timing section starts.
-        while (!c.done && c.peek()!.text !== "BS_") c.i++;
+        // The symbol list names keywords; it ends at the bit-timing, node or first message section
+        // (never listed in it), which some files leave out.
+        while (!c.done && !["BS_", "BU_", "BO_"].includes(c.peek()!.text)) c.i++;
         break;
       case "BO_": {
         const raw = c.number("a message id");

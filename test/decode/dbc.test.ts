@@ -46,6 +46,26 @@ describe("cantools' expected values", () => {
     expect(decode("Message1", bytes("60008c35c3000000"))).toEqual(all);
   });
 
+  test("socialledge: a multiplexer selecting between two sets of signals", async () => {
+    const decode = await load("socialledge");
+    expect(decode("SENSOR_SONARS", bytes("100014e001282003"))).toEqual({
+      SENSOR_SONARS_mux: 0,
+      SENSOR_SONARS_err_count: 1,
+      SENSOR_SONARS_left: 2,
+      SENSOR_SONARS_middle: 3,
+      SENSOR_SONARS_right: 4,
+      SENSOR_SONARS_rear: 5,
+    });
+    expect(decode("SENSOR_SONARS", bytes("21001e800232c003"))).toEqual({
+      SENSOR_SONARS_mux: 1,
+      SENSOR_SONARS_err_count: 2,
+      SENSOR_SONARS_no_filt_left: 3,
+      SENSOR_SONARS_no_filt_middle: 4,
+      SENSOR_SONARS_no_filt_right: 5,
+      SENSOR_SONARS_no_filt_rear: 6,
+    });
+  });
+
   test("a short payload decodes what is there and names the rest (cantools' allow_truncated)", async () => {
     const db = parseDbc(await Bun.file(fixture("cantools", "dbc", "multiplex.dbc")).text());
     const decoder = new MessageDecoder(db.messages[0]!);
@@ -58,6 +78,17 @@ describe("cantools' expected values", () => {
     expect(none.values.size).toBe(0);
     expect(none.missing).toEqual(["Multiplexor"]);
   });
+});
+
+test("a real, reverse-engineered database: the Kona EV P-CAN DBC (no BS_ section, 64-byte message)", async () => {
+  const db = parseDbc(await Bun.file(fixture("kona-ev-dbc", "pcan.dbc")).text());
+  const signals = db.messages.flatMap((m) => m.signals);
+  // The counts its SOURCES entry gives: 107 messages, 445 signals, 82 Motorola, 17 signed, 21 value tables.
+  expect([db.messages.length, signals.length]).toEqual([107, 445]);
+  expect(signals.filter((s) => s.byteOrder === "big_endian").length).toBe(82);
+  expect(signals.filter((s) => s.signed).length).toBe(17);
+  expect(signals.filter((s) => s.choices).length).toBe(21);
+  expect(db.messages.find((m) => m.name === "FATC_5F5")?.length).toBe(64);
 });
 
 describe("parse errors", () => {
