@@ -25,4 +25,4 @@ export const EvictionReason = {
 export type EvictionReason = (typeof EvictionReason)[keyof typeof EvictionReason];
 
 /** Reasons whose frames never reached the uplink. */
-export const LOSS_REASONS: readonly EvictionReason[] = [EvictionReason.CAP_PENDING, EvictionReason.DISK_FULL];
+export const LOSS_REASONS: readonly EvictionReason[] = [EvictionReason.CAP_PENDING, EvictionReason.DISK_FULL, EvictionReason.DAMAGED];

@@ -17,6 +17,7 @@ export const COMMANDS: CommandEntry[] = [
   { path: ["status"], summary: "Ask a running process for its SLA and state; exit 0 inside the SLA, 1 violated, 2 unreachable.", load: async () => (await import("./commands/status.ts")).statusCommand },
   { path: ["replay"], summary: "Send retained, already acknowledged chunks again, for a consumer that lost data.", load: async () => (await import("./commands/replay.ts")).replayCommand },
   { path: ["install"], summary: "Place the executable, systemd units and example configs on this machine (idempotent).", load: async () => (await import("./commands/install.ts")).installCommand },
+  { path: ["decode"], summary: "Decode a candump log into signals with DBC files (like cantools decode).", load: async () => (await import("./commands/decode.ts")).decodeCommand },
   { path: ["local-sqs"], summary: "Serve a local SQS (fauxqs, 127.0.0.1 only) with a queue and its dead-letter queue.", load: async () => (await import("./commands/localSqs.ts")).localSqsCommand },
 ];
 
