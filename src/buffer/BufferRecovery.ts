@@ -5,7 +5,7 @@
  * with a timestamp, every chunk that can still be read and decoded is copied into a fresh buffer with
  * its sequence number and state, and what could not be saved is reported, never silently dropped.
  */
-import { Database } from "bun:sqlite";
+import { Database, SQLiteError } from "bun:sqlite";
 import { existsSync, renameSync, rmSync } from "node:fs";
 import { decodeChunk, ChunkDecodeError } from "../chunker/chunkCodec.ts";
 import type { RawChunkRow } from "./BufferStore.ts";
@@ -27,6 +27,11 @@ export interface RecoveryReport {
   unreachableSeqRanges: [number, number][];
   /** Whether the resume positions of file imports were kept (not when anything was lost: an import starts over). */
   keptProgress: boolean;
+}
+
+/** An SQLite error that means the file itself is damaged (not busy, not missing). */
+export function isDamageError(e: unknown): e is SQLiteError {
+  return e instanceof SQLiteError && /^SQLITE_(CORRUPT|NOTADB|IOERR_SHORT_READ)/.test(e.code ?? "");
 }
 
 /**

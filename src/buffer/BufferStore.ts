@@ -9,7 +9,7 @@ import { existsSync } from "node:fs";
 import { chunks, counters, meta, sourceProgress } from "../../db/schema.ts";
 import { ChunkState, EvictionReason } from "./ChunkState.ts";
 import { openDatabase, WAL_LIMIT_BYTES, type OpenedDatabase, type Synchronous } from "./openDatabase.ts";
-import { checkBuffer, salvageBuffer, type RecoveryReport } from "./BufferRecovery.ts";
+import { checkBuffer, isDamageError, salvageBuffer, type RecoveryReport } from "./BufferRecovery.ts";
 
 export interface BufferOptions {
   path: string;
@@ -110,12 +110,13 @@ export class BufferNotFound extends Error {
 
 export class BufferDamaged extends Error {
   override readonly name = "BufferDamaged";
+  /** `path` when known; a damaged page met while reading may not say which file it was in. */
   constructor(
-    readonly path: string,
+    readonly path: string | undefined,
     problem: string,
   ) {
     super(
-      `the buffer at ${path} cannot be read (${problem}). A gateway or \`canferry ingest\` opening it moves it aside and keeps ` +
+      `the buffer${path ? ` at ${path}` : ""} cannot be read (${problem}). A gateway or \`canferry ingest\` opening it moves it aside and keeps ` +
         `what can still be read (docs/deploy.md, "A damaged buffer")`,
     );
   }
@@ -257,7 +258,7 @@ export class BufferStore {
     } catch (e) {
       // A reader left open would keep a stale view of the log for the rest of this process.
       opened?.sqlite.close();
-      throw e instanceof SQLiteError ? new BufferDamaged(path, e.message) : e;
+      throw isDamageError(e) ? new BufferDamaged(path, e.message) : e;
     }
   }
 

@@ -6,6 +6,7 @@ import { UnitError } from "../config/units.ts";
 import { SourceSpecError } from "../source/openSource.ts";
 import { SocketCanUnavailable } from "../source/SocketCanSource.ts";
 import { BufferDamaged, BufferNotFound } from "../buffer/BufferStore.ts";
+import { isDamageError } from "../buffer/BufferRecovery.ts";
 
 export const COMMANDS: CommandEntry[] = [
   { path: ["demo"], summary: "The whole pipeline on this machine: local SQS, a gateway replaying a real log, a consumer.", load: async () => (await import("./commands/demo.ts")).demoCommand },
@@ -54,7 +55,9 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     return await cmd.run(values as Record<string, string | boolean | undefined>, positionals);
-  } catch (e) {
+  } catch (caught) {
+    // A damaged page can also be met after a buffer opened fine, while a command reads it.
+    const e = isDamageError(caught) ? new BufferDamaged(undefined, caught.message) : caught;
     if (USER_ERRORS.some((k) => e instanceof k)) {
       process.stderr.write(`canferry ${entry.path.join(" ")}: ${(e as Error).message}\n`);
       if (e instanceof UsageError) process.stderr.write(`usage: canferry ${cmd.usage} (see --help)\n`);
