@@ -60,7 +60,9 @@ ${table}
 
 Frames out counts distinct frames at the sink; "frames in" is what the source produced. Where a
 full buffer evicts undelivered data by its cap, the difference is exactly the buffer's
-\`cap_pending\` eviction counter (the row says so).
+\`cap_pending\` eviction counter (the row says so). The torn-storage suite has no uplink: its frames
+out are those in the buffer after the next import, and frames in chunks that could not be decoded
+are reported as lost (the row's figure).
 
 Covered by other suites in \`npm test\`: a consumer SIGKILLed mid-batch with another taking over
 after the visibility timeout (\`test/consumer/consumerProcess.test.ts\`), poison messages to the
