@@ -67,6 +67,15 @@ class Cursor {
     if (tok.kind !== "number" || !Number.isFinite(n)) throw new DbcParseError(tok.line, `expected ${what} (a number), found '${tok.text}'`);
     return n;
   }
+  /** `open a sep b close`, e.g. `(scale,offset)` or `[min|max]`. */
+  pair(open: string, sep: string, close: string, a: string, b: string): [number, number] {
+    this.expect(open);
+    const x = this.number(a);
+    this.expect(sep);
+    const y = this.number(b);
+    this.expect(close);
+    return [x, y];
+  }
   word(what: string): string {
     const tok = this.next(what);
     if (tok.kind !== "word") throw new DbcParseError(tok.line, `expected ${what}, found '${tok.text}'`);
@@ -211,16 +220,8 @@ function parseSignal(c: Cursor, line: number): DbcSignal {
   const order = c.number("a byte order (0 or 1)");
   const sign = c.next("'+' or '-'").text;
   if ((order !== 0 && order !== 1) || (sign !== "+" && sign !== "-")) throw new DbcParseError(line, `'@${order}${sign}' is not a byte order and sign`);
-  c.expect("(");
-  const scale = c.number("a scale");
-  c.expect(",");
-  const offset = c.number("an offset");
-  c.expect(")");
-  c.expect("[");
-  const minimum = c.number("a minimum");
-  c.expect("|");
-  const maximum = c.number("a maximum");
-  c.expect("]");
+  const [scale, offset] = c.pair("(", ",", ")", "a scale", "an offset");
+  const [minimum, maximum] = c.pair("[", "|", "]", "a minimum", "a maximum");
   const unit = c.next("a unit");
   if (unit.kind !== "string") throw new DbcParseError(unit.line, `expected a quoted unit, found '${unit.text}'`);
   // Receivers: the rest of the line.
