@@ -103,51 +103,50 @@ function valueOf(c: CompiledSignal, data: Uint8Array): SignalValue {
   return s.scale === 1 && s.offset === 0 ? raw : raw * s.scale + s.offset;
 }
 
+/**
+ * Multiplexers in an order where each comes after the multiplexer it depends on (cascaded extended
+ * multiplexing). Multiplexers caught in a cycle go last: they never become present.
+ */
+function dependencyOrder(multiplexers: CompiledSignal[]): CompiledSignal[] {
+  const ordered: CompiledSignal[] = [];
+  let rest = multiplexers;
+  while (rest.length) {
+    const waiting = (c: CompiledSignal) => rest.some((r) => r !== c && r.signal.name === c.signal.mux?.multiplexer);
+    const ready = rest.filter((c) => !waiting(c));
+    if (!ready.length) return [...ordered, ...rest];
+    ordered.push(...ready);
+    rest = rest.filter((c) => waiting(c));
+  }
+  return ordered;
+}
+
 /** A message's decoder, built once per message when the database is loaded. */
 export class MessageDecoder {
-  private readonly multiplexers: CompiledSignal[];
-  private readonly others: CompiledSignal[];
+  /** Multiplexers first, each after its own multiplexer; then the other signals in DBC order. */
+  private readonly signals: CompiledSignal[];
 
   constructor(readonly message: DbcMessage) {
     const compiled = message.signals.map(compileSignal);
-    this.multiplexers = compiled.filter((c) => c.signal.isMultiplexer);
-    this.others = compiled.filter((c) => !c.signal.isMultiplexer);
+    this.signals = [...dependencyOrder(compiled.filter((c) => c.signal.isMultiplexer)), ...compiled.filter((c) => !c.signal.isMultiplexer)];
   }
 
   decode(data: Uint8Array): DecodedMessage {
     const values = new Map<string, SignalValue>();
     const raws = new Map<string, number>();
     const missing: string[] = [];
-    // Multiplexers first (a cascaded one depends on another); a signal is present when its
-    // multiplexer was decoded and holds one of its values.
-    const present = (c: CompiledSignal) => {
+    for (const c of this.signals) {
+      // A multiplexed signal is present when its multiplexer was decoded and holds one of its values.
       const m = c.signal.mux;
-      if (!m) return true;
-      const v = raws.get(m.multiplexer);
-      return v !== undefined && m.ranges.some(([lo, hi]) => v >= lo && v <= hi);
-    };
-    let pending = this.multiplexers;
-    for (let round = 0; pending.length && round <= this.multiplexers.length; round++) {
-      const later: CompiledSignal[] = [];
-      for (const c of pending) {
-        if (c.signal.mux && !raws.has(c.signal.mux.multiplexer) && pending.some((p) => p.signal.name === c.signal.mux!.multiplexer)) {
-          later.push(c);
-          continue;
-        }
-        if (!present(c)) continue;
-        if (c.needBytes > data.length) {
-          missing.push(c.signal.name);
-          continue;
-        }
-        raws.set(c.signal.name, rawNumber(c, data));
-        values.set(c.signal.name, valueOf(c, data));
+      if (m) {
+        const v = raws.get(m.multiplexer);
+        if (v === undefined || !m.ranges.some(([lo, hi]) => v >= lo && v <= hi)) continue;
       }
-      pending = later;
-    }
-    for (const c of this.others) {
-      if (!present(c)) continue;
-      if (c.needBytes > data.length) missing.push(c.signal.name);
-      else values.set(c.signal.name, valueOf(c, data));
+      if (c.needBytes > data.length) {
+        missing.push(c.signal.name);
+        continue;
+      }
+      if (c.signal.isMultiplexer) raws.set(c.signal.name, rawNumber(c, data));
+      values.set(c.signal.name, valueOf(c, data));
     }
     return { values, missing };
   }

@@ -91,6 +91,17 @@ test("a real, reverse-engineered database: the Kona EV P-CAN DBC (no BS_ section
   expect(db.messages.find((m) => m.name === "FATC_5F5")?.length).toBe(64);
 });
 
+test("cascaded multiplexers: a multiplexer declared before the one it depends on still decodes", () => {
+  const db = parseDbc(
+    'BO_ 100 M: 3 N\n SG_ Inner m1M : 8|8@1+ (1,0) [0|0] "" N\n SG_ Outer M : 0|8@1+ (1,0) [0|0] "" N\n SG_ Leaf m2 : 16|8@1+ (1,0) [0|0] "" N\n' +
+      "SG_MUL_VAL_ 100 Inner Outer 1-1;\nSG_MUL_VAL_ 100 Leaf Inner 2-2;\n",
+  );
+  const decoder = new MessageDecoder(db.messages[0]!);
+  expect(Object.fromEntries(decoder.decode(new Uint8Array([1, 2, 42])).values)).toEqual({ Outer: 1, Inner: 2, Leaf: 42 });
+  expect(Object.fromEntries(decoder.decode(new Uint8Array([1, 3, 42])).values)).toEqual({ Outer: 1, Inner: 3 });
+  expect(Object.fromEntries(decoder.decode(new Uint8Array([0, 2, 42])).values)).toEqual({ Outer: 0 });
+});
+
 describe("parse errors", () => {
   test("name the line and what was expected", () => {
     expect(() => parseDbc('VERSION ""\nBO_ 1 M: 8 N\n SG_ S : 0|8@2+ (1,0) [0|0] "" N\n')).toThrow(new DbcParseError(3, "'@2+' is not a byte order and sign"));
