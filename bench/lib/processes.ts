@@ -111,7 +111,11 @@ export type LogRecord = Record<string, number> & { msg: string; time: number };
 
 /** Every JSON log line of a child's stdout (reads it to the end: call once, after the child exits). */
 export async function logRecords(child: Child): Promise<LogRecord[]> {
-  const text = await new Response(child.stdout).text();
+  return parseLogRecords(await new Response(child.stdout).text());
+}
+
+/** The JSON log lines of a process's output text (other lines are skipped). */
+export function parseLogRecords(text: string): LogRecord[] {
   return text.split("\n").flatMap((l) => {
     if (!l.startsWith("{")) return [];
     try {

@@ -11,8 +11,7 @@ import { join } from "node:path";
 import { canferry, tempDir, watchedCanferry } from "../helpers/cli.ts";
 import { startTestSqs } from "../helpers/sqs.ts";
 import { waitFor } from "../helpers/pipeline.ts";
-import { lastLogLine } from "../helpers/watchedProcess.ts";
-import { RssSampler } from "../../bench/lib/processes.ts";
+import { findLog, parseLogRecords, RssSampler } from "../../bench/lib/processes.ts";
 import { record, scale } from "./ledger.ts";
 
 const BACKLOG = scale(6_000_000, 50_000_000);
@@ -48,12 +47,12 @@ async function drain(frames: number) {
   rss.stop();
   gateway.proc.kill("SIGTERM");
   await gateway.finished();
-  const g = lastLogLine(gateway.output(), "gateway stopped");
+  const g = findLog(parseLogRecords(gateway.output()), "gateway stopped");
   await waitFor("the queue empty", async () => (await sqs.depth(sqs.queueUrl)) === 0, scale(120_000, 1_800_000));
   consumer.proc.kill("SIGTERM");
   await consumer.finished();
   await sqs.stop();
-  const c = lastLogLine(consumer.output(), "consumer stopped");
+  const c = findLog(parseLogRecords(consumer.output()), "consumer stopped");
   return { framesIn: frames + g.framesIn!, framesOut: c.framesProcessed!, duplicates: c.duplicates!, peakMb: rss.peak, drainS };
 }
 

@@ -10,8 +10,7 @@ import { join } from "node:path";
 import { tempDir, watchedCanferry } from "../helpers/cli.ts";
 import { startTestSqs } from "../helpers/sqs.ts";
 import { waitFor } from "../helpers/pipeline.ts";
-import { lastLogLine } from "../helpers/watchedProcess.ts";
-import { RssSampler } from "../../bench/lib/processes.ts";
+import { findLog, parseLogRecords, RssSampler } from "../../bench/lib/processes.ts";
 import { record, scale } from "./ledger.ts";
 
 const SECONDS = scale(30, 600);
@@ -33,12 +32,12 @@ test(`${RATE.toLocaleString("en-US")} frames/s on four buses for ${SECONDS} s th
   rss.stop();
   gateway.proc.kill("SIGTERM");
   await gateway.finished();
-  const g = lastLogLine(gateway.output(), "gateway stopped");
+  const g = findLog(parseLogRecords(gateway.output()), "gateway stopped");
   await waitFor("the queue empty", async () => (await sqs.depth(sqs.queueUrl)) === 0, 120_000);
   consumer.proc.kill("SIGTERM");
   await consumer.finished();
   await sqs.stop();
-  const c = lastLogLine(consumer.output(), "consumer stopped");
+  const c = findLog(parseLogRecords(consumer.output()), "consumer stopped");
 
   const half = Math.floor(rss.series.length / 2);
   const first = Math.max(...rss.series.slice(0, half).map((s) => s.mb));

@@ -43,10 +43,3 @@ export function watchedProcess(cmd: string[], env: Record<string, string> = {}) 
     },
   };
 }
-
-/** The last JSON log line with this `msg` in a child's output, parsed. */
-export function lastLogLine(output: string, msg: string): Record<string, number> {
-  const line = output.split("\n").reverse().find((l) => l.includes(`"msg":"${msg}"`));
-  if (!line) throw new Error(`no '${msg}' line in: ${output.slice(-1500)}`);
-  return JSON.parse(line) as Record<string, number>;
-}

@@ -9,6 +9,7 @@ import { parseCandumpLine } from "../../src/source/candump/candumpLine.ts";
 import type { CanFrame } from "../../src/frame/CanFrame.ts";
 import { canferry, watchedCanferry } from "../helpers/cli.ts";
 import { tracked } from "../helpers/watchedProcess.ts";
+import { findLog, parseLogRecords } from "../../bench/lib/processes.ts";
 
 export const IFACES = ["vcan0", "vcan1", "vcan2", "vcan3"] as const;
 
@@ -74,9 +75,7 @@ export async function ingest(ifaces: readonly string[], db: string, flags: strin
       p.proc.kill("SIGTERM");
       const code = await p.finished();
       if (code !== 0) throw new Error(`ingest exited ${code}: ${p.output().slice(-2000)}`);
-      const line = p.output().split("\n").find((l) => l.includes('"ingest finished"'));
-      if (!line) throw new Error(`no 'ingest finished' line: ${p.output().slice(-2000)}`);
-      return JSON.parse(line) as Record<string, number>;
+      return findLog(parseLogRecords(p.output()), "ingest finished");
     },
   };
 }
