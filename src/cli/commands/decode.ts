@@ -2,14 +2,18 @@ import type { Command } from "../Command.ts";
 import { UsageError } from "../Command.ts";
 import { parseDbc } from "../../decode/parseDbc.ts";
 import { FrameDecoder, type DecodedFrame } from "../../decode/FrameDecoder.ts";
-import { DbcParseError } from "../../decode/Dbc.ts";
+import { DbcParseError, type DbcMessage } from "../../decode/Dbc.ts";
 import { parseCandumpLine } from "../../source/candump/candumpLine.ts";
 import { lineStream } from "../../source/candump/lineStream.ts";
 import type { CanFrame } from "../../frame/CanFrame.ts";
 
+/** Each message's signal units, looked up once per message rather than per frame. */
+const unitsByMessage = new Map<DbcMessage, Map<string, string>>();
+
 /** `Name(Signal: value unit, ...)`, as cantools decode --single-line prints a message. */
 function text(d: DecodedFrame): string {
-  const units = new Map(d.message.signals.map((s) => [s.name, s.unit]));
+  let units = unitsByMessage.get(d.message);
+  if (!units) unitsByMessage.set(d.message, (units = new Map(d.message.signals.map((s) => [s.name, s.unit]))));
   const parts = [...d.values].map(([name, v]) => `${name}: ${String(v)}${units.get(name) ? ` ${units.get(name)}` : ""}`);
   const missing = d.missing.length ? ` [not in the payload: ${d.missing.join(", ")}]` : "";
   return `${d.message.name}(${parts.join(", ")})${missing}`;
