@@ -67,10 +67,9 @@ export class LogHistogram {
     if (other.maxValue > this.maxValue) this.maxValue = other.maxValue;
   }
 
+  /** Empties the histogram for reuse. Dense only (a trimmed copy is kept, never refilled). */
   reset(): void {
-    if (this.offset !== 0 || this.counts.length !== LENGTH) this.counts = new Float64Array(LENGTH);
-    else this.counts.fill(0);
-    this.offset = 0;
+    this.counts.fill(0);
     this.totalCount = 0;
     this.maxValue = 0;
   }
