@@ -36,6 +36,8 @@ export interface DbcMessage {
   /** The CAN id without the extended-frame bit. */
   id: number;
   extended: boolean;
+  /** CAN FD, from the VFrameFormat attribute (StandardCAN_FD, ExtendedCAN_FD). */
+  fd: boolean;
   name: string;
   /** Length in bytes as the DBC declares it (up to 64 for CAN FD). */
   length: number;

@@ -72,6 +72,12 @@ function rawBigInt(c: CompiledSignal, data: Uint8Array): bigint {
   return v;
 }
 
+/** A signal of up to 52 bits as the integer it holds, sign applied. */
+function integerOf(c: CompiledSignal, data: Uint8Array): number {
+  const n = rawNumber(c, data);
+  return c.signal.signed && n >= 2 ** (c.signal.length - 1) ? n - 2 ** c.signal.length : n;
+}
+
 const f32 = new DataView(new ArrayBuffer(8));
 
 function valueOf(c: CompiledSignal, data: Uint8Array): SignalValue {
@@ -87,11 +93,7 @@ function valueOf(c: CompiledSignal, data: Uint8Array): SignalValue {
     let b = rawBigInt(c, data);
     if (s.signed && b >= 1n << BigInt(s.length - 1)) b -= 1n << BigInt(s.length);
     raw = b >= BigInt(Number.MIN_SAFE_INTEGER) && b <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b) : b;
-  } else {
-    let n = rawNumber(c, data);
-    if (s.signed && n >= 2 ** (s.length - 1)) n -= 2 ** s.length;
-    raw = n;
-  }
+  } else raw = integerOf(c, data);
   if (c.choices && typeof raw === "number" && s.valueType === "int") {
     const name = c.choices.get(raw);
     if (name !== undefined) return name;
@@ -145,7 +147,8 @@ export class MessageDecoder {
         missing.push(c.signal.name);
         continue;
       }
-      if (c.signal.isMultiplexer) raws.set(c.signal.name, rawNumber(c, data));
+      // cantools compares a multiplexer's signed, unscaled value with the mN / SG_MUL_VAL_ ids.
+      if (c.signal.isMultiplexer) raws.set(c.signal.name, integerOf(c, data));
       values.set(c.signal.name, valueOf(c, data));
     }
     return { values, missing };

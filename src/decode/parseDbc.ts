@@ -1,7 +1,8 @@
 /**
  * A DBC parser for decoding: messages (BO_), signals (SG_, with simple and extended multiplexing),
- * value tables per signal (VAL_), float signals (SIG_VALTYPE_) and extended multiplexing ranges
- * (SG_MUL_VAL_). Everything else (nodes, comments, attributes, environment variables) is read past.
+ * value tables per signal (VAL_), float signals (SIG_VALTYPE_), extended multiplexing ranges
+ * (SG_MUL_VAL_) and the one attribute that changes what a message is, VFrameFormat (CAN FD or not).
+ * Everything else (nodes, comments, other attributes, environment variables) is read past.
  * Pure: text in, database out, or a DbcParseError naming the line.
  */
 import { type DbcDatabase, type DbcMessage, type DbcSignal, DbcParseError, type ValueType } from "./Dbc.ts";
@@ -108,6 +109,7 @@ export function parseDbc(text: string): DbcDatabase {
   const valueTypes: [number, string, ValueType][] = [];
   const choiceLists: [number, string, Map<number, string>][] = [];
   const muxRanges: [number, string, string, [number, number][]][] = [];
+  const frameFormat = new FrameFormat();
 
   while (!c.done) {
     const tok = c.next("a statement");
@@ -124,7 +126,7 @@ export function parseDbc(text: string): DbcDatabase {
         c.expect(":");
         const length = c.number("a message length");
         c.word("a sender");
-        const message: DbcMessage = { id: raw >= EXTENDED_BIT ? raw - EXTENDED_BIT : raw, extended: raw >= EXTENDED_BIT, name, length, signals: [] };
+        const message: DbcMessage = { id: raw >= EXTENDED_BIT ? raw - EXTENDED_BIT : raw, extended: raw >= EXTENDED_BIT, fd: false, name, length, signals: [] };
         messages.set(raw, message);
         current = { raw, message };
         break;
@@ -177,6 +179,12 @@ export function parseDbc(text: string): DbcDatabase {
         muxRanges.push([raw, name, multiplexer, ranges]);
         break;
       }
+      case "BA_DEF_":
+      case "BA_DEF_DEF_":
+      case "BA_":
+        frameFormat.read(tok.text, c);
+        c.skipStatement();
+        break;
       default:
         if (!KEYWORDS.has(tok.text)) throw new DbcParseError(tok.line, `unknown statement '${tok.text}'`);
         c.skipStatement();
@@ -192,11 +200,41 @@ export function parseDbc(text: string): DbcDatabase {
   for (const [raw, name, choices] of choiceLists) if (byKey(raw)) signalOf(raw, name, "VAL_").choices = choices;
   for (const [raw, name, multiplexer, ranges] of muxRanges) signalOf(raw, name, "SG_MUL_VAL_").mux = { multiplexer, ranges };
   // Simple multiplexing (one M signal, mN signals) in the same terms as extended.
-  for (const m of messages.values()) {
+  for (const [raw, m] of messages) {
+    m.fd = frameFormat.isFd(raw);
     const mainMux = m.signals.find((s) => s.isMultiplexer && !s.mux);
     for (const s of m.signals) if (s.mux && !s.mux.multiplexer) s.mux.multiplexer = mainMux?.name ?? "";
   }
   return { messages: [...messages.values()] };
+}
+
+/**
+ * The VFrameFormat attribute: its ENUM labels (BA_DEF_ BO_), its default (BA_DEF_DEF_) and each
+ * message's value (BA_). A message is CAN FD when its label ends in CAN_FD, as cantools reads it.
+ */
+class FrameFormat {
+  private labels: string[] = [];
+  private defaultLabel = "";
+  private readonly values = new Map<number, number>();
+
+  /** Reads a BA_DEF_, BA_DEF_DEF_ or BA_ statement's start if it is about VFrameFormat. */
+  read(keyword: string, c: Cursor): void {
+    const at = c.i;
+    const t = (k: number) => c.t[at + k];
+    if (keyword === "BA_DEF_" && t(0)?.text === "BO_" && t(1)?.text === "VFrameFormat" && t(2)?.text === "ENUM") {
+      this.labels = [];
+      for (let k = 3; t(k)?.kind === "string" || t(k)?.text === ","; k++) if (t(k)!.kind === "string") this.labels.push(t(k)!.text);
+    } else if (keyword === "BA_DEF_DEF_" && t(0)?.text === "VFrameFormat" && t(1)?.kind === "string") {
+      this.defaultLabel = t(1)!.text;
+    } else if (keyword === "BA_" && t(0)?.text === "VFrameFormat" && t(1)?.text === "BO_" && t(2)?.kind === "number" && t(3)?.kind === "number") {
+      this.values.set(Number(t(2)!.text), Number(t(3)!.text));
+    }
+  }
+
+  isFd(rawId: number): boolean {
+    const v = this.values.get(rawId);
+    return (v === undefined ? this.defaultLabel : (this.labels[v] ?? "")).endsWith("CAN_FD");
+  }
 }
 
 /** ` SG_ name [M|mN|mNM] : start|length@order sign (scale,offset) [min|max] "unit" receivers` */

@@ -66,6 +66,46 @@ describe("cantools' expected values", () => {
     });
   });
 
+  test("motohawk, truncated: the signals the two bytes hold, and no others", async () => {
+    const decode = await load("motohawk");
+    expect(decode("ExampleMessage", bytes("0011"))).toEqual({ AverageRadius: 0, Enable: "Disabled" });
+  });
+
+  test("signed: two's complement at 3 to 64 bits, both byte orders", async () => {
+    const decode = await load("signed");
+    expect(decode("Message64", bytes("fbffffffffffffff"))).toEqual({ s64: -5 });
+    expect(decode("Message33", bytes("fbffffff01000000"))).toEqual({ s33: -5 });
+    expect(decode("Message32", bytes("fbffffff00000000"))).toEqual({ s32: -5 });
+    expect(decode("Message64big", bytes("fffffffffffffffb"))).toEqual({ s64big: -5 });
+    expect(decode("Message33big", bytes("fffffffd80000000"))).toEqual({ s33big: -5 });
+    expect(decode("Message32big", bytes("fffffffb00000000"))).toEqual({ s32big: -5 });
+    expect(decode("Message378910", bytes("b0b44a55870181f7"))).toEqual({ s7: -40, s8big: 0x5a, s9: 0xa5, s8: -43, s3big: -4, s3: 1, s10big: -253, s7big: -9 });
+  });
+
+  test("floating_point: IEEE double and single (SIG_VALTYPE_ 2 and 1)", async () => {
+    const decode = await load("floating_point");
+    expect(decode("Message1", bytes("75931804562e60c0"))).toEqual({ Signal1: -129.448 });
+    expect(decode("Message2", bytes("0080014324b29649"))).toEqual({ Signal1: 129.5, Signal2: 1234500.5 });
+  });
+
+  test("padding_bit_order: big- and little-endian neighbours in one byte, 64-bit values past 2^53", async () => {
+    const decode = await load("padding_bit_order");
+    expect(decode("MSG0", bytes("82c9000002c90000"))).toEqual({ B: 1, A: 0x2c9, D: 0, C: 0x2c9 });
+    expect(decode("MSG1", bytes("9305000092050000"))).toEqual({ E: 1, F: 0x2c9, G: 0, H: 0x2c9 });
+    expect(decode("MSG2", bytes("2103000000000000"))).toEqual({ I: 1, J: 2, K: 3 });
+    expect(decode("MSG3", bytes("0123456789abcdef"))).toEqual({ L: 0x0123456789abcdefn });
+    expect(decode("MSG4", bytes("efcdab8967452301"))).toEqual({ M: 0x0123456789abcdefn });
+  });
+
+  test("multiplex_2, Extended: cascaded multiplexers, the vectors of cantools' test_multiplex_extended", async () => {
+    // cantools builds that message in code; multiplex_2.dbc's Extended message has the same layout
+    // (signed, but every value here is positive).
+    const decode = await load("multiplex_2");
+    expect(decode("Extended", bytes("2010270001210000"))).toEqual({ S0: 0, S1: 2, S4: 10000, S6: 1, S7: 33 });
+    expect(decode("Extended", bytes("0064881302160000"))).toEqual({ S0: 0, S1: 0, S2: 100, S3: 5000, S6: 2, S8: 22 });
+    expect(decode("Extended", bytes("3100000001040300"))).toEqual({ S0: 1, S5: 3, S6: 1, S7: 772 });
+  });
+
   test("a short payload decodes what is there and names the rest (cantools' allow_truncated)", async () => {
     const db = parseDbc(await Bun.file(fixture("cantools", "dbc", "multiplex.dbc")).text());
     const decoder = new MessageDecoder(db.messages[0]!);
@@ -78,6 +118,88 @@ describe("cantools' expected values", () => {
     expect(none.values.size).toBe(0);
     expect(none.missing).toEqual(["Multiplexor"]);
   });
+
+/**
+ * cantools states these files' multiplexing as signal trees (which signals each multiplexer value
+ * brings in); here each branch of the tree is a payload, and the signals decoded are the branch.
+ */
+describe("cantools' signal trees, as the signals present for each multiplexer value", () => {
+  async function present(file: string, message: string) {
+    const decode = await load(file);
+    return (hex: string) => Object.keys(decode(message, bytes(hex))).sort();
+  }
+
+  test("multiplex_2, Shared: one signal under several values (S1 at 1 and 3, S2 at 2-5)", async () => {
+    const tree = await present("multiplex_2", "Shared");
+    expect(tree("0000000000000000")).toEqual(["S0"]);
+    expect(tree("0100000000000000")).toEqual(["S0", "S1"]);
+    expect(tree("0200000000000000")).toEqual(["S0", "S2"]);
+    expect(tree("0300000000000000")).toEqual(["S0", "S1", "S2"]);
+    expect(tree("0400000000000000")).toEqual(["S0", "S2"]);
+    expect(tree("0500000000000000")).toEqual(["S0", "S2"]);
+  });
+
+  test("multiplex_2, Normal and ExtendedTypes (a cascade under an unsigned multiplexer, float leaves)", async () => {
+    const normal = await present("multiplex_2", "Normal");
+    expect(normal("0000000000000000")).toEqual(["S0", "S1"]);
+    expect(normal("0100000000000000")).toEqual(["S0", "S2"]);
+    const types = await present("multiplex_2", "ExtendedTypes");
+    expect(types("0300000000000000")).toEqual(["S0", "S10", "S11"]);
+    expect(types("0301000000000000")).toEqual(["S0", "S11"]);
+    expect(types("0500000000000000")).toEqual(["S11", "S9"]);
+    const decode = await load("multiplex_2");
+    expect(decode("ExtendedTypes", [3, 0, ...bytes("0000c03f")])).toEqual({ S11: 3, S0: 0, S10: 1.5 });
+  });
+
+  test("issue_184: one signal under values 0 and 3-5", async () => {
+    const tree = await present("issue_184_extended_mux_multiple_values", "ext_MUX_multiple_values");
+    for (const v of [0, 3, 4, 5]) expect(tree(`0${v}07000000000000`)).toEqual(["MUX", "muxed_0_3_4_5"]);
+    expect(tree("0107000000000000")).toEqual(["MUX", "muxed_1"]);
+    expect(tree("0207000000000000")).toEqual(["MUX", "muxed_2"]);
+  });
+
+  test("issue_184: two independent multiplexers in one message", async () => {
+    const tree = await present("issue_184_extended_mux_independent_multiplexors", "ext_MUX_indep_multiplexors");
+    expect(tree("0000010000000000")).toEqual(["MUX_A", "MUX_B", "muxed_A_0", "muxed_B_1"]);
+    expect(tree("0100020000000000")).toEqual(["MUX_A", "MUX_B", "muxed_A_1", "muxed_B_2"]);
+    expect(tree("0100000000000000")).toEqual(["MUX_A", "MUX_B", "muxed_A_1"]);
+  });
+
+  test("issue_184: a multiplexer that is itself multiplexed (m2M)", async () => {
+    const tree = await present("issue_184_extended_mux_cascaded", "ext_MUX_cascaded");
+    expect(tree("0100000000000000")).toEqual(["MUX_A", "muxed_A_1"]);
+    expect(tree("0200000000000000")).toEqual(["MUX_A", "muxed_A_2_MUX_B", "muxed_B_0"]);
+    expect(tree("0201000000000000")).toEqual(["MUX_A", "muxed_A_2_MUX_B", "muxed_B_1"]);
+  });
+});
+
+describe("cantools' database facts that decoding depends on", () => {
+  const database = async (name: string) => parseDbc(await Bun.file(fixture("cantools", "dbc", `${name}.dbc`)).text());
+
+  test("fd_test: VFrameFormat makes a message CAN FD (test_fd_detection), independent of its id's width", async () => {
+    const db = await database("fd_test");
+    const flags = Object.fromEntries(db.messages.map((m) => [m.name, [m.fd, m.extended]]));
+    expect(flags).toEqual({ TestMsg_FDEx: [true, true], TestMsg_FDStd: [true, false], TestMsg_Std: [false, false], TestMsg_Ex: [false, true] });
+  });
+
+  test("j1939: a 29-bit id (0x15340201), its signal decodes", async () => {
+    const db = await database("j1939");
+    expect(db.messages.map((m) => [m.name, m.id, m.extended])).toEqual([
+      ["Message1", 0x15340201, true],
+      ["Message2", 2515537922 - 0x80000000, true],
+    ]);
+    expect(Object.fromEntries(new MessageDecoder(db.messages[0]!).decode(new Uint8Array([0xfe, 0, 0, 0, 0, 0, 0, 0])).values)).toEqual({ Signal1: -2 });
+  });
+
+  test("big_numbers: attribute limits past 2^63 parse, and the messages around them are intact", async () => {
+    const db = await database("big_numbers");
+    expect(db.messages.map((m) => [m.name, m.id, m.extended, m.signals.map((s) => s.name)])).toEqual([
+      ["TheMessage", 0x39, true, ["TheSignal"]],
+      ["TheOtherMessage", 42, false, ["TheSignal"]],
+    ]);
+  });
+});
+
 });
 
 test("a real, reverse-engineered database: the Kona EV P-CAN DBC (no BS_ section, 64-byte message)", async () => {
@@ -146,7 +268,7 @@ test("random layouts in both byte orders decode to what was encoded", () => {
     fc.property(layout, ([l, startBit, raw]) => {
       const signal: DbcSignal = { name: "S", startBit, length: l.length, byteOrder: l.order, signed: l.signed, valueType: "int", scale: 1, offset: 0, minimum: 0, maximum: 0, unit: "", isMultiplexer: false };
       const data = encode(signal, raw, l.bytes);
-      const got = new MessageDecoder({ id: 1, extended: false, name: "M", length: l.bytes, signals: [signal] }).decode(data).values.get("S") as SignalValue;
+      const got = new MessageDecoder({ id: 1, extended: false, fd: false, name: "M", length: l.bytes, signals: [signal] }).decode(data).values.get("S") as SignalValue;
       let want = raw;
       if (l.signed && raw >= 1n << BigInt(l.length - 1)) want -= 1n << BigInt(l.length);
       expect(BigInt(got as number | bigint)).toBe(want);
