@@ -1,7 +1,8 @@
 /**
  * Consumer throughput: a local SQS server (its own process) preloaded with chunk messages of real CAN
  * frames, drained by the consumer into a sink. Prints frames/s.
- * Usage: bun bench/consume.ts [--frames 5000000] [--per-chunk 8192] [--sink candump|sqlite|ndjson] [--workers 4]
+ * Usage: bun bench/consume.ts [--frames 5000000] [--per-chunk 8192] [--sink candump|sqlite|ndjson|signals] [--workers 4]
+ * (signals: the Kona EV P-CAN log decoded with its DBC, one line per signal)
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
@@ -14,8 +15,9 @@ import { createSqsClient, DEFAULT_SQS } from "../src/uplink/sqsClient.ts";
 import { Consumer } from "../src/consumer/Consumer.ts";
 import { DEFAULT_CONSUMER } from "../src/consumer/ConsumerOptions.ts";
 import { openSink } from "../src/sink/openSink.ts";
-import { spawnCli, waitForLine } from "./lib/processes.ts";
-import { repeatedChunks, savvycanFrames } from "./lib/backlog.ts";
+import { DEFAULT_CONFIG } from "../src/config/settings.ts";
+import { ROOT, spawnCli, waitForLine } from "./lib/processes.ts";
+import { fixtureFrames, repeatedChunks } from "./lib/backlog.ts";
 
 const { values } = parseArgs({
   options: {
@@ -33,7 +35,9 @@ const { endpoint, queueUrl } = JSON.parse(await waitForLine(sqsProc, (l) => l.st
 const client = createSqsClient({ ...DEFAULT_SQS, endpoint, requestTimeoutMs: 60_000 });
 
 // Preload: chunks of real frames over four buses, ten per SendMessageBatch.
-const base = await savvycanFrames();
+// The signal sink decodes the Kona EV P-CAN log with its DBC; the others take the SavvyCAN capture.
+const signals = values.sink === "signals";
+const base = signals ? await fixtureFrames("kona-ev", "pcan.log") : await fixtureFrames("savvycan", "candump.log");
 const t0 = performance.now();
 let seq = 0;
 let batch: { Id: string; MessageBody: string }[] = [];
@@ -66,7 +70,12 @@ if (batch.length) pending.push(client.send(new SendMessageBatchCommand({ QueueUr
 await Promise.all(pending);
 process.stderr.write(`consume: preloaded ${total} frames in ${seq} messages in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
 
-const sink = openSink({ type: values.sink as "candump", path: join(dir, "sink"), fsync: false });
+const sink = openSink({
+  ...DEFAULT_CONFIG.sink,
+  type: values.sink as "candump",
+  path: join(dir, "sink"),
+  dbc: signals ? { "*": [join(ROOT, "test", "fixtures", "kona-ev-dbc", "pcan.dbc")] } : {},
+});
 const consumer = new Consumer(client, sink, { ...DEFAULT_CONSUMER, queueUrl, waitTimeSeconds: 1, workers: Number(values.workers) });
 const start = performance.now();
 let last = start;
@@ -91,6 +100,7 @@ console.log(
     messages: consumer.stats.messagesProcessed,
     frames_per_message: perChunk,
     sink: values.sink,
+    ...(signals ? { signals_per_s: Math.round((sink.counts?.().signals ?? 0) / seconds) } : {}),
     rss_mb: +(process.memoryUsage().rss / 2 ** 20).toFixed(1),
   }),
 );

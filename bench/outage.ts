@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { BufferStore } from "../src/buffer/BufferStore.ts";
 import { Ingestor } from "../src/gateway/Ingestor.ts";
 import { DEFAULT_CHUNKER } from "../src/chunker/Chunker.ts";
-import { defaultBufferOptions } from "../src/config/settings.ts";
+import { DEFAULT_CONFIG, defaultBufferOptions } from "../src/config/settings.ts";
 import { Consumer } from "../src/consumer/Consumer.ts";
 import { DEFAULT_CONSUMER } from "../src/consumer/ConsumerOptions.ts";
 import { openSink } from "../src/sink/openSink.ts";
@@ -23,7 +23,7 @@ import { nowUs, newCounters, type FrameBatch, type FrameSource } from "../src/so
 import type { ChunkDelivery, FrameSink } from "../src/sink/FrameSink.ts";
 import { FaultProxy } from "../test/helpers/FaultProxy.ts";
 import { findLog, logRecords, spawnCli, waitForLine, RssSampler } from "./lib/processes.ts";
-import { repeatedChunks, savvycanFrames } from "./lib/backlog.ts";
+import { fixtureFrames, repeatedChunks } from "./lib/backlog.ts";
 
 const { values } = parseArgs({
   options: { "backlog-frames": { type: "string", default: "12000000" }, rate: { type: "string", default: "20000" } },
@@ -48,7 +48,7 @@ class BacklogSource implements FrameSource {
 }
 
 // 1. The backlog, while the link is down.
-const base = await savvycanFrames();
+const base = await fixtureFrames("savvycan", "candump.log");
 function* fourBuses() {
   const perBus = backlogFrames / 4;
   const gens = [0, 1, 2, 3].map((b) => repeatedChunks(base, perBus, 4096, `can${b}`, rate / 4));
@@ -99,7 +99,7 @@ class LiveLatencySink implements FrameSink {
     return this.inner.close();
   }
 }
-const sink = new LiveLatencySink(openSink({ type: "candump", path: join(dir, "sink"), fsync: false }));
+const sink = new LiveLatencySink(openSink({ ...DEFAULT_CONFIG.sink, type: "candump", path: join(dir, "sink") }));
 const client = createSqsClient({ ...DEFAULT_SQS, endpoint, requestTimeoutMs: 30_000 });
 const consumer = new Consumer(client, sink, { ...DEFAULT_CONSUMER, queueUrl, waitTimeSeconds: 1 });
 const consuming = consumer.run();

@@ -1,11 +1,12 @@
-/** Real CAN frames in bulk for the benchmarks: the SavvyCAN capture repeated, with timestamps moved on. */
+/** Real CAN frames in bulk for the benchmarks: a recorded capture repeated, with timestamps moved on. */
 import { join } from "node:path";
 import type { CanFrame } from "../../src/frame/CanFrame.ts";
 import { parseCandumpLine } from "../../src/source/candump/candumpLine.ts";
 import { ROOT } from "./processes.ts";
 
-export async function savvycanFrames(): Promise<CanFrame[]> {
-  const text = await Bun.file(join(ROOT, "test", "fixtures", "savvycan", "candump.log")).text();
+/** The frames of a candump log under test/fixtures, e.g. fixtureFrames("savvycan", "candump.log"). */
+export async function fixtureFrames(...path: string[]): Promise<CanFrame[]> {
+  const text = await Bun.file(join(ROOT, "test", "fixtures", ...path)).text();
   return text.split("\n").flatMap((l) => {
     const r = parseCandumpLine(l);
     return r.kind === "frame" ? [r.frame] : [];

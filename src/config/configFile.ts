@@ -106,9 +106,15 @@ export const configSchema = z
       token: z.string().min(16, "must be at least 16 characters").optional(),
     }),
     sink: section({
-      type: z.enum(["sqlite", "candump", "ndjson"]).default("sqlite"),
+      type: z.enum(["sqlite", "candump", "ndjson", "signals"]).default("sqlite"),
       path: z.string().min(1).default("data/sink"),
       fsync: bool.default(false),
+      dbc: z.record(z.string().min(1), z.array(z.string().min(1)).min(1, "name at least one DBC file")).default({}),
+      raw_undefined: bool.default(false),
+    }).superRefine((sink, ctx) => {
+      const buses = Object.keys(sink.dbc).length;
+      if (sink.type === "signals" && !buses) ctx.addIssue({ code: "custom", path: ["dbc"], message: 'type = "signals" needs DBC files: a [sink.dbc] table of bus = ["file.dbc", ...] ("*" for any bus)' });
+      if (sink.type !== "signals" && buses) ctx.addIssue({ code: "custom", path: ["dbc"], message: `DBC files are for type = "signals", not "${sink.type}"` });
     }),
   })
   .strict();
@@ -163,7 +169,7 @@ export function parseConfig(
       const key = flag ? `${flag} (${i.path.join(".")})` : i.path.join(".");
       const value = i.path.reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k as string], merged);
       const known = i.code === "unrecognized_keys" ? ` (unknown key${i.keys.length > 1 ? "s" : ""} ${i.keys.join(", ")}; see docs/config.md)` : "";
-      return `  ${key || "(top level)"} = ${JSON.stringify(value)}: ${i.message}${known}`;
+      return `  ${key || "(top level)"}${value === undefined ? " (not set)" : ` = ${JSON.stringify(value)}`}: ${i.message}${known}`;
     });
     throw new ConfigError(`${where}: invalid configuration\n${lines.join("\n")}`);
   }

@@ -26,6 +26,7 @@ export function openConsumer(config: CanferryConfig, log: Logger, serve = true):
   consumer.on("error", (e) => log.error({ err: e.message }, "sink write failed; the message will be retried"));
   const report = consumerStatus(
     consumer,
+    sink,
     { thresholdMs: config.sla.threshold, percentile: config.sla.percentile },
     config.consumer.workers,
     { dir: config.metrics.dir, retainDays: config.metrics.retain_days, process: "consumer" },

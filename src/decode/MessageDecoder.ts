@@ -5,12 +5,14 @@
  */
 import type { DbcMessage, DbcSignal } from "./Dbc.ts";
 
-/** A decoded value: a number, a BigInt for integers past 2^53, or the VAL_ name of the raw value. */
-export type SignalValue = number | bigint | string;
+/** A decoded (scaled) value: a number, or a BigInt for an unscaled integer past 2^53. */
+export type SignalValue = number | bigint;
 
 export interface DecodedMessage {
   /** Signal values by name, multiplexers first, in DBC order otherwise. */
   values: Map<string, SignalValue>;
+  /** The VAL_ name of a signal's raw value, for the signals whose value has one. */
+  choices: Map<string, string>;
   /** Signals the payload was too short to hold (cantools' allow_truncated). */
   missing: string[];
 }
@@ -80,24 +82,24 @@ function integerOf(c: CompiledSignal, data: Uint8Array): number {
 
 const f32 = new DataView(new ArrayBuffer(8));
 
-function valueOf(c: CompiledSignal, data: Uint8Array): SignalValue {
+/** The signal's raw value: the integer on the bus (sign applied), or the IEEE value it holds. */
+function rawOf(c: CompiledSignal, data: Uint8Array): number | bigint {
   const s = c.signal;
-  let raw: number | bigint;
   if (s.valueType === "float32") {
     f32.setUint32(0, rawNumber(c, data));
-    raw = f32.getFloat32(0);
-  } else if (s.valueType === "float64") {
-    f32.setBigUint64(0, rawBigInt(c, data));
-    raw = f32.getFloat64(0);
-  } else if (c.wide) {
-    let b = rawBigInt(c, data);
-    if (s.signed && b >= 1n << BigInt(s.length - 1)) b -= 1n << BigInt(s.length);
-    raw = b >= BigInt(Number.MIN_SAFE_INTEGER) && b <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b) : b;
-  } else raw = integerOf(c, data);
-  if (c.choices && typeof raw === "number" && s.valueType === "int") {
-    const name = c.choices.get(raw);
-    if (name !== undefined) return name;
+    return f32.getFloat32(0);
   }
+  if (s.valueType === "float64") {
+    f32.setBigUint64(0, rawBigInt(c, data));
+    return f32.getFloat64(0);
+  }
+  if (!c.wide) return integerOf(c, data);
+  let b = rawBigInt(c, data);
+  if (s.signed && b >= 1n << BigInt(s.length - 1)) b -= 1n << BigInt(s.length);
+  return b >= BigInt(Number.MIN_SAFE_INTEGER) && b <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b) : b;
+}
+
+function physical(s: DbcSignal, raw: number | bigint): SignalValue {
   if (typeof raw === "bigint") {
     // Past 2^53 only an unscaled integer stays exact.
     return s.scale === 1 && s.offset === 0 ? raw : Number(raw) * s.scale + s.offset;
@@ -134,6 +136,7 @@ export class MessageDecoder {
 
   decode(data: Uint8Array): DecodedMessage {
     const values = new Map<string, SignalValue>();
+    const choices = new Map<string, string>();
     const raws = new Map<string, number>();
     const missing: string[] = [];
     for (const c of this.signals) {
@@ -149,8 +152,14 @@ export class MessageDecoder {
       }
       // cantools compares a multiplexer's signed, unscaled value with the mN / SG_MUL_VAL_ ids.
       if (c.signal.isMultiplexer) raws.set(c.signal.name, integerOf(c, data));
-      values.set(c.signal.name, valueOf(c, data));
+      const raw = rawOf(c, data);
+      values.set(c.signal.name, physical(c.signal, raw));
+      // Value tables name raw integers (cantools looks them up before scaling).
+      if (c.choices && typeof raw === "number" && c.signal.valueType === "int") {
+        const name = c.choices.get(raw);
+        if (name !== undefined) choices.set(c.signal.name, name);
+      }
     }
-    return { values, missing };
+    return { values, choices, missing };
   }
 }

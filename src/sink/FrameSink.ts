@@ -16,6 +16,8 @@ export interface FrameSink {
   readonly kind: string;
   /** Stores the chunk's frames durably; resolves false when the chunk was already stored. */
   write(d: ChunkDelivery): Promise<boolean>;
+  /** What the sink counts beyond frames written (shown under `sink` on the status endpoint). */
+  counts?(): Record<string, number>;
   close(): Promise<void>;
 }
 

@@ -15,8 +15,10 @@ import { chunkKey, type ChunkDelivery, type FrameSink } from "./FrameSink.ts";
 export interface LineFormat {
   kind: string;
   ext: string;
-  /** Appends the frame's line, newline included. */
+  /** Appends the frame's line (or lines), newline included. */
   write(w: ByteWriter, f: CanFrame, d: ChunkDelivery): void;
+  /** What the format counts as it writes (the signal sink's decoded and undefined frames). */
+  counts?(): Record<string, number>;
 }
 
 export interface FileSinkOptions {
@@ -130,6 +132,10 @@ export class PartitionedFileSink implements FrameSink {
       for (const [n, rel] of sizes) this.grow.run(n, rel);
     })();
     return true;
+  }
+
+  counts(): Record<string, number> {
+    return this.format.counts?.() ?? {};
   }
 
   async close(): Promise<void> {

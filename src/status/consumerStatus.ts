@@ -1,5 +1,6 @@
 /** What a consumer reports on its status endpoint: SLA (end to end per frame), queue age, work. */
 import type { Consumer } from "../consumer/Consumer.ts";
+import type { FrameSink } from "../sink/FrameSink.ts";
 import { PromMetrics } from "../metrics/promMetrics.ts";
 import { SlaTracker, type SlaOptions } from "../metrics/SlaTracker.ts";
 import type { StatusSource } from "./StatusServer.ts";
@@ -14,7 +15,7 @@ export interface ConsumerStatus extends StatusSource {
   recorder: MetricsHistory;
 }
 
-export function consumerStatus(consumer: Consumer, slaOptions: SlaOptions, workers: number, history: HistoryOptions): ConsumerStatus {
+export function consumerStatus(consumer: Consumer, sink: FrameSink, slaOptions: SlaOptions, workers: number, history: HistoryOptions): ConsumerStatus {
   const sla = new SlaTracker(slaOptions, Date.now, consumer.e2e);
   const m = new PromMetrics();
   const s = () => consumer.stats;
@@ -32,6 +33,10 @@ export function consumerStatus(consumer: Consumer, slaOptions: SlaOptions, worke
     [{ call: "visibility" }, s().visibilityCalls],
   ]);
   m.counter("canferry_consumer_errors_total", "Errors by code.", () => Object.entries(s().errorsByCode).map(([code, n]) => [{ code }, n]));
+  const sinkCounts = () => sink.counts?.() ?? {};
+  m.counter("canferry_sink_counts_total", "What the sink counts as it writes, by count (the signal sink's decoded and undefined frames, signals).", () =>
+    Object.entries(sinkCounts()).map(([count, n]) => [{ count }, n]),
+  );
   m.gauge("canferry_consumer_worker_utilization_ratio", "Busy workers over all workers.", () => s().busyWorkers / workers);
   m.gauge("canferry_consumer_held_messages", "Messages received and not yet deleted.", () => s().held);
   const rate = rateOf(() => consumer.stats.framesProcessed);
@@ -67,6 +72,7 @@ export function consumerStatus(consumer: Consumer, slaOptions: SlaOptions, worke
       queueAge: consumer.queueAge.summary("1m"),
       processing: consumer.processing.summary("1m"),
       consumer: { ...s(), workerUtilization: +(s().busyWorkers / workers).toFixed(3) },
+      sink: { kind: sink.kind, ...sinkCounts() },
     }),
   };
 }

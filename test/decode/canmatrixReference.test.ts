@@ -40,7 +40,7 @@ async function canferryDecode(dbc: string, log: string) {
 }
 
 /** Equal as values: names exactly, integers exactly, other numbers to a relative 1e-9. */
-function sameValue(ours: SignalValue, theirs: ReferenceValue): boolean {
+function sameValue(ours: SignalValue | string, theirs: ReferenceValue): boolean {
   if (typeof theirs === "string") return ours === theirs;
   if (typeof ours === "string") return false;
   if (typeof ours === "bigint") return /^-?\d+$/.test(theirs.num) && BigInt(theirs.num) === ours;
@@ -67,7 +67,8 @@ describe.skipIf(!hasCanmatrix)("canmatrix, an independent decoder, on the same l
       expect([...mine.values.keys()].sort()).toEqual(ref.signals!.map(([n]) => n).sort());
       for (const [name, v] of ref.signals!) {
         compared++;
-        if (!sameValue(mine.values.get(name)!, v)) mismatches.push(`line ${ref.line} ${name}: canferry ${String(mine.values.get(name))}, canmatrix ${JSON.stringify(v)}`);
+        const value = mine.choices.get(name) ?? mine.values.get(name)!;
+        if (!sameValue(value, v)) mismatches.push(`line ${ref.line} ${name}: canferry ${String(value)}, canmatrix ${JSON.stringify(v)}`);
       }
     }
     expect(mismatches.slice(0, 10)).toEqual([]);
@@ -106,7 +107,7 @@ describe.skipIf(!hasCanmatrix)("canmatrix, an independent decoder, on the same l
       expect(reference.length).toBe(c.payloads.length);
       for (const ref of reference) {
         const mine = ours.get(ref.line)!;
-        for (const [name, v] of ref.signals!) expect(sameValue(mine.values.get(name)!, v)).toBe(true);
+        for (const [name, v] of ref.signals!) expect(sameValue(mine.choices.get(name) ?? mine.values.get(name)!, v)).toBe(true);
         const onlyOurs = [...mine.values.keys()].filter((n) => !ref.signals!.some(([m]) => m === n));
         expect(onlyOurs.length).toBeGreaterThan(0);
         expect(onlyOurs.every((n) => c.dropped.includes(n))).toBe(true);

@@ -6,7 +6,7 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { parseDbc } from "../../src/decode/parseDbc.ts";
-import { MessageDecoder, type SignalValue } from "../../src/decode/MessageDecoder.ts";
+import { type DecodedMessage, MessageDecoder, type SignalValue } from "../../src/decode/MessageDecoder.ts";
 import { type DbcSignal, DbcParseError } from "../../src/decode/Dbc.ts";
 import { fixture } from "../helpers/cli.ts";
 
@@ -15,9 +15,12 @@ async function load(name: string) {
   return (message: string, data: number[]) => {
     const m = db.messages.find((x) => x.name === message);
     if (!m) throw new Error(`no message ${message} in ${name}.dbc`);
-    return Object.fromEntries(new MessageDecoder(m).decode(new Uint8Array(data)).values);
+    return asCantools(new MessageDecoder(m).decode(new Uint8Array(data)));
   };
 }
+
+/** As cantools' decode returns it (decode_choices=True): a value table's name in place of the value. */
+const asCantools = (d: DecodedMessage) => ({ ...Object.fromEntries(d.values), ...Object.fromEntries(d.choices) });
 
 const bytes = (hex: string) => [...Buffer.from(hex.replace(/\s+/g, ""), "hex")];
 

@@ -1,8 +1,8 @@
 import type { Command } from "../Command.ts";
 import { UsageError } from "../Command.ts";
-import { parseDbc } from "../../decode/parseDbc.ts";
 import { FrameDecoder, type DecodedFrame } from "../../decode/FrameDecoder.ts";
-import { DbcParseError, type DbcMessage } from "../../decode/Dbc.ts";
+import type { DbcMessage } from "../../decode/Dbc.ts";
+import { DbcFileError, loadDbcFile } from "../../decode/loadDbcFile.ts";
 import { parseCandumpLine } from "../../source/candump/candumpLine.ts";
 import { lineStream } from "../../source/candump/lineStream.ts";
 import type { CanFrame } from "../../frame/CanFrame.ts";
@@ -14,14 +14,22 @@ const unitsByMessage = new Map<DbcMessage, Map<string, string>>();
 function text(d: DecodedFrame): string {
   let units = unitsByMessage.get(d.message);
   if (!units) unitsByMessage.set(d.message, (units = new Map(d.message.signals.map((s) => [s.name, s.unit]))));
-  const parts = [...d.values].map(([name, v]) => `${name}: ${String(v)}${units.get(name) ? ` ${units.get(name)}` : ""}`);
+  const parts = [...d.values].map(([name, v]) => `${name}: ${d.choices.get(name) ?? String(v)}${units.get(name) ? ` ${units.get(name)}` : ""}`);
   const missing = d.missing.length ? ` [not in the payload: ${d.missing.join(", ")}]` : "";
   return `${d.message.name}(${parts.join(", ")})${missing}`;
 }
 
 function json(f: CanFrame, d: DecodedFrame): string {
   const signals = Object.fromEntries([...d.values].map(([name, v]) => [name, typeof v === "bigint" ? v.toString() : v]));
-  return JSON.stringify({ tsUs: f.tsUs, bus: f.bus, id: f.id, message: d.message.name, signals, ...(d.missing.length ? { missing: d.missing } : {}) });
+  return JSON.stringify({
+    tsUs: f.tsUs,
+    bus: f.bus,
+    id: f.id,
+    message: d.message.name,
+    signals,
+    ...(d.choices.size ? { choices: Object.fromEntries(d.choices) } : {}),
+    ...(d.missing.length ? { missing: d.missing } : {}),
+  });
 }
 
 export const decodeCommand: Command = {
@@ -32,7 +40,8 @@ are printed as they are.
 
 options:
   --dbc FILE            a DBC file; repeat for several (a later file wins for an id defined twice)
-  --json                one JSON object per decoded frame instead (tsUs, bus, id, message, signals)
+  --json                one JSON object per decoded frame instead (tsUs, bus, id, message, signals,
+                        and choices: the value-table names of signals whose value has one)
   --defined-only        leave out frames no DBC defines`,
   flags: { dbc: { type: "string", multiple: true }, json: { type: "boolean" }, "defined-only": { type: "boolean" } },
   async run(v, positionals) {
@@ -40,19 +49,14 @@ options:
     if (!dbcs.length) throw new UsageError("--dbc FILE is required");
     const log = positionals[0];
     if (!log || positionals.length > 1) throw new UsageError("give exactly one LOG (a candump log, or - for stdin)");
-    const databases = [];
-    for (const path of dbcs) {
-      const file = Bun.file(path);
-      if (!(await file.exists())) throw new UsageError(`--dbc ${path}: no such file`);
-      try {
-        databases.push(parseDbc(await file.text()));
-      } catch (e) {
-        if (e instanceof DbcParseError) throw new UsageError(`${path}: ${e.message}`);
-        throw e;
-      }
+    let decoder: FrameDecoder;
+    try {
+      decoder = new FrameDecoder(dbcs.map(loadDbcFile));
+    } catch (e) {
+      if (e instanceof DbcFileError) throw new UsageError(`--dbc ${e.message}`);
+      throw e;
     }
     if (log !== "-" && !(await Bun.file(log).exists())) throw new UsageError(`${log}: no such file`);
-    const decoder = new FrameDecoder(databases);
     const out = Bun.stdout.writer();
     let frames = 0;
     let signals = 0;
