@@ -4,7 +4,8 @@
  * runs with live input at 20,000 frames/s and its link (a TCP proxy) comes back. Prints the drain rate
  * into SQS as a multiple of real time, the time from the link's return to the first acknowledged
  * upload, and the end-to-end P95 of live frames during the drain.
- * Usage: bun bench/outage.ts [--backlog-frames 12000000] [--rate 20000]
+ * Usage: bun bench/outage.ts [--backlog-frames 12000000] [--rate 20000] [--series FILE]
+ * --series FILE writes the backlog left over time and the gateway's RSS (JSON) for the charts.
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
@@ -26,7 +27,7 @@ import { findLog, logRecords, spawnCli, waitForLine, RssSampler } from "./lib/pr
 import { fixtureFrames, repeatedChunks } from "./lib/backlog.ts";
 
 const { values } = parseArgs({
-  options: { "backlog-frames": { type: "string", default: "12000000" }, rate: { type: "string", default: "20000" } },
+  options: { "backlog-frames": { type: "string", default: "12000000" }, rate: { type: "string", default: "20000" }, series: { type: "string" } },
 });
 const backlogFrames = Number(values["backlog-frames"]);
 const rate = Number(values.rate);
@@ -116,7 +117,16 @@ const returned = performance.now();
 sink.liveFromUs = returnedAtMs * 1000;
 sink.measuring = true;
 proxy.set("pass");
-while (sink.backlogDone < built.frames && performance.now() - returned < 300_000) await Bun.sleep(50);
+const drain: { t_s: number; backlog_frames: number }[] = [];
+let sampledAt = -Infinity;
+while (sink.backlogDone < built.frames && performance.now() - returned < 300_000) {
+  if (performance.now() - sampledAt >= 250) {
+    sampledAt = performance.now();
+    drain.push({ t_s: +((sampledAt - returned) / 1000).toFixed(2), backlog_frames: built.frames - sink.backlogDone });
+  }
+  await Bun.sleep(50);
+}
+drain.push({ t_s: +((sink.lastBacklogAt - returned) / 1000).toFixed(2), backlog_frames: built.frames - sink.backlogDone });
 const drainSeconds = (sink.lastBacklogAt - returned) / 1000;
 sink.measuring = false;
 gateway.kill("SIGTERM");
@@ -134,6 +144,7 @@ sqsProc.kill("SIGTERM");
 await sqsProc.exited;
 
 rmSync(dir, { recursive: true, force: true });
+if (values.series) await Bun.write(values.series, JSON.stringify({ backlog: drain, gateway_rss_mb: rss.series }));
 
 const drainFps = built.frames / drainSeconds;
 const result = {

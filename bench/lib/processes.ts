@@ -15,13 +15,16 @@ export type Child = Subprocess<"ignore", "pipe", "pipe">;
  * a gateway deploys) when given.
  */
 export function spawnCli(args: string[], env: Record<string, string> = {}, bin?: string): Child {
-  return Bun.spawn([...(bin ? [bin] : [process.execPath, MAIN]), ...args], {
-    cwd: ROOT,
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
-    env: { ...process.env, ...env },
-  }) as Child;
+  return spawnChild([...(bin ? [bin] : [process.execPath, MAIN]), ...args], env);
+}
+
+/** Runs a TypeScript file of this repository (a path from its root) with Bun. */
+export function spawnBun(script: string, args: string[], env: Record<string, string> = {}): Child {
+  return spawnChild([process.execPath, join(ROOT, script), ...args], env);
+}
+
+function spawnChild(cmd: string[], env: Record<string, string>): Child {
+  return Bun.spawn(cmd, { cwd: ROOT, stdin: "ignore", stdout: "pipe", stderr: "pipe", env: { ...process.env, ...env } }) as Child;
 }
 
 export interface Deployed {

@@ -4,12 +4,13 @@
 #  - directly, where this kernel can create vcan interfaces (gateway hardware, a laptop; needs root);
 #  - else inside a throw-away qemu VM running Debian's kernel (vm-setup.sh once, then vm-run.sh);
 #  - else it says why it cannot and exits 0, or 1 when CANFERRY_VCAN_REQUIRED=1 (CI sets it).
-# Arguments replace test/vcan as `bun test` arguments (a file, -t NAME).
+# Arguments replace test/vcan as `bun test` arguments (a file, -t NAME); `--exec CMD...` runs CMD
+# instead of the suite, in the same place (bench/run.ts runs bench/socketcan.ts this way).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 export PATH="$PWD/node_modules/.bin:$PATH"
 IFACES=(vcan0 vcan1 vcan2 vcan3)
-SUITE=(bun test "${@:-test/vcan}")
+if [ "${1:-}" = --exec ]; then shift; SUITE=("$@"); else SUITE=(bun test "${@:-test/vcan}"); fi
 
 cannot() {
   echo "SocketCAN suite not run: $*" >&2
