@@ -11,7 +11,7 @@ import { isDamageError } from "../buffer/BufferRecovery.ts";
 export const COMMANDS: CommandEntry[] = [
   { path: ["demo"], summary: "The whole pipeline on this machine: local SQS, a gateway replaying a real log, a consumer.", load: async () => (await import("./commands/demo.ts")).demoCommand },
   { path: ["gateway"], summary: "Run the gateway: a source into the buffer, and the buffer to SQS.", load: async () => (await import("./commands/gateway.ts")).gatewayCommand },
-  { path: ["consumer"], summary: "Run a consumer: SQS into a sink (sqlite, candump or ndjson files).", load: async () => (await import("./commands/consumer.ts")).consumerCommand },
+  { path: ["consumer"], summary: "Run a consumer: SQS into a sink (SQLite, candump or NDJSON files, or decoded signals).", load: async () => (await import("./commands/consumer.ts")).consumerCommand },
   { path: ["ingest"], summary: "Read frames from a source into the SQLite buffer.", load: async () => (await import("./commands/ingest.ts")).ingestCommand },
   { path: ["buffer", "stats"], summary: "Show what a buffer holds: chunks and frames by state, size, time range, evictions.", load: async () => (await import("./commands/bufferStats.ts")).bufferStatsCommand },
   { path: ["buffer", "export"], summary: "Write buffered frames as candump -l lines (canplayer replays them), in capture order.", load: async () => (await import("./commands/bufferExport.ts")).bufferExportCommand },
