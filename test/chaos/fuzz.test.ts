@@ -1,6 +1,7 @@
 /**
  * Hostile input, fuzzed: random and mutated inputs to the candump parser, the chunk codec, the wire
- * format decoder and the config loader, 100,000 cases each in CI (1,000,000 in the long version).
+ * format decoder, the config loader and the DBC parser with the decoders it builds, 100,000 cases each
+ * in CI (1,000,000 in the long version).
  * Each must answer with a result or its own typed error, never throw anything else, and never take
  * long on one input (a hang or a blow-up would show as the slowest case).
  */
@@ -11,7 +12,13 @@ import { ChunkDecodeError, decodeChunk, encodeChunk } from "../../src/chunker/ch
 import { decodeMessage, encodeMessage, WireDecodeError } from "../../src/uplink/wireFormat.ts";
 import { parseConfig } from "../../src/config/configFile.ts";
 import { ConfigError } from "../../src/config/ConfigError.ts";
+import { parseDbc } from "../../src/decode/parseDbc.ts";
+import { DbcParseError } from "../../src/decode/Dbc.ts";
+import { FrameDecoder } from "../../src/decode/FrameDecoder.ts";
+import { FrameFlag } from "../../src/frame/CanFrame.ts";
 import { arbFrame } from "../helpers/frames.ts";
+import { fixture } from "../helpers/cli.ts";
+import { readFileSync } from "node:fs";
 import { record, scale } from "./ledger.ts";
 
 const CASES = scale(100_000, 1_000_000);
@@ -112,4 +119,27 @@ test(`config loader, ${CASES} cases`, () => {
       if (!(e instanceof ConfigError) || !e.message.startsWith("fuzz.toml")) throw e;
     }
   });
+}, 600_000);
+
+const VALID_DBCS = ["motohawk", "multiplex_2", "socialledge", "signed"].map((n) => readFileSync(fixture("cantools", "dbc", `${n}.dbc`)));
+
+test(`DBC parser and decoders, ${CASES} cases`, () => {
+  const payload = fc.uint8Array({ maxLength: 64 });
+  const input = fc.tuple(fc.oneof(fc.string({ maxLength: 400 }), ...VALID_DBCS.map((d) => text(mutated(d)))), fc.array(payload, { minLength: 1, maxLength: 4 }));
+  fuzz(
+    "DBC parser (then every message decoded from random payloads)",
+    input,
+    ([t, payloads]: [string, Uint8Array[]]) => {
+      let db;
+      try {
+        db = parseDbc(t);
+      } catch (e) {
+        if (e instanceof DbcParseError && e.message.startsWith("line ")) return;
+        throw e;
+      }
+      const decoder = new FrameDecoder([db]);
+      for (const m of db.messages)
+        for (const data of payloads) decoder.decode({ bus: "can0", tsUs: 0, tsNs: 0, id: m.id, flags: m.extended ? FrameFlag.EXT : 0, dlc: data.length, data });
+    },
+  );
 }, 600_000);

@@ -254,9 +254,9 @@ function encode(s: DbcSignal, raw: bigint, lengthBytes: number): Uint8Array {
   return out;
 }
 
-const layout = fc
-  .record({ order: fc.constantFrom("little_endian" as const, "big_endian" as const), length: fc.integer({ min: 1, max: 64 }), signed: fc.boolean(), bytes: fc.constantFrom(8, 16, 64) })
-  .chain((l) => {
+/** A signal of `length` bits at a random place in a payload of 8, 16 or 64 bytes, and raw bits for it. */
+const layoutOf = (length: fc.Arbitrary<number>) =>
+  fc.record({ order: fc.constantFrom("little_endian" as const, "big_endian" as const), length, signed: fc.boolean(), bytes: fc.constantFrom(8, 16, 64) }).chain((l) => {
     const bits = l.bytes * 8;
     // Start positions that keep the signal inside the payload, in each order's numbering.
     const start =
@@ -266,15 +266,45 @@ const layout = fc
     return fc.tuple(fc.constant(l), start, fc.bigInt({ min: 0n, max: (1n << BigInt(l.length)) - 1n }));
   });
 
-test("random layouts in both byte orders decode to what was encoded", () => {
+const decodeOne = (signal: DbcSignal, data: Uint8Array, bytes: number) =>
+  new MessageDecoder({ id: 1, extended: false, fd: false, name: "M", length: bytes, signals: [signal] }).decode(data).values.get("S") as SignalValue;
+
+const signalAt = (l: { order: DbcSignal["byteOrder"]; length: number; signed: boolean }, startBit: number, valueType: DbcSignal["valueType"]): DbcSignal => ({
+  name: "S",
+  startBit,
+  length: l.length,
+  byteOrder: l.order,
+  signed: l.signed,
+  valueType,
+  scale: 1,
+  offset: 0,
+  minimum: 0,
+  maximum: 0,
+  unit: "",
+  isMultiplexer: false,
+});
+
+test("random integer layouts in both byte orders decode to what was encoded", () => {
   fc.assert(
-    fc.property(layout, ([l, startBit, raw]) => {
-      const signal: DbcSignal = { name: "S", startBit, length: l.length, byteOrder: l.order, signed: l.signed, valueType: "int", scale: 1, offset: 0, minimum: 0, maximum: 0, unit: "", isMultiplexer: false };
-      const data = encode(signal, raw, l.bytes);
-      const got = new MessageDecoder({ id: 1, extended: false, fd: false, name: "M", length: l.bytes, signals: [signal] }).decode(data).values.get("S") as SignalValue;
+    fc.property(layoutOf(fc.integer({ min: 1, max: 64 })), ([l, startBit, raw]) => {
+      const signal = signalAt(l, startBit, "int");
       let want = raw;
       if (l.signed && raw >= 1n << BigInt(l.length - 1)) want -= 1n << BigInt(l.length);
-      expect(BigInt(got as number | bigint)).toBe(want);
+      expect(BigInt(decodeOne(signal, encode(signal, raw, l.bytes), l.bytes) as number | bigint)).toBe(want);
+    }),
+    { numRuns: 3000 },
+  );
+});
+
+test("random IEEE float and double bit patterns in both byte orders decode to the value those bits hold", () => {
+  const view = new DataView(new ArrayBuffer(8));
+  fc.assert(
+    fc.property(layoutOf(fc.constantFrom(32, 64)), ([l, startBit, raw]) => {
+      const signal = signalAt(l, startBit, l.length === 32 ? "float32" : "float64");
+      if (l.length === 32) view.setUint32(0, Number(raw));
+      else view.setBigUint64(0, raw);
+      const want = l.length === 32 ? view.getFloat32(0) : view.getFloat64(0);
+      expect(decodeOne(signal, encode(signal, raw, l.bytes), l.bytes)).toBe(want);
     }),
     { numRuns: 3000 },
   );
