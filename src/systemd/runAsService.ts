@@ -18,10 +18,10 @@ export interface Service {
 }
 
 export async function runAsService(service: Service, log: Logger, stoppingMessage: string): Promise<void> {
-  const sd = SystemdNotifier.fromEnv();
+  const sd = await SystemdNotifier.fromEnv();
   sd?.notify(`READY=1\nSTATUS=${service.statusLine()}`);
   const watchdogMs = sd?.startWatchdog();
-  if (sd) log.info({ watchdogMs: watchdogMs ?? null }, "told systemd we are ready");
+  if (sd) log.info({ watchdogMs: watchdogMs ?? null, via: sd.via }, "told systemd we are ready");
   const status = sd ? setInterval(() => sd.notify(`STATUS=${service.statusLine()}`), STATUS_EVERY_MS) : undefined;
   status?.unref?.();
   const off = onStopSignals(() => {
