@@ -71,8 +71,21 @@ test(`${GATEWAY_KILLS} gateway and ${CONSUMER_KILLS} consumer SIGKILLs: every fr
   }
   // A last gateway runs to the end of the log and the backlog; the consumer drains the queue.
   const last = gateway();
-  await waitFor("every frame at the sink", () => sinkCount(sink) >= total, scale(90_000, 600_000));
-  await waitFor("the queue empty", async () => (await sqs.depth(sqs.queueUrl)) === 0, 30_000);
+  try {
+    await waitFor("every frame at the sink", () => sinkCount(sink) >= total, scale(90_000, 600_000));
+    await waitFor("the queue empty", async () => (await sqs.depth(sqs.queueUrl)) === 0, 30_000);
+  } catch (e) {
+    // Where the frames are, and what the two processes last said, so a failure can be understood.
+    const b = BufferStore.inspect(db);
+    const stats = b.stats();
+    b.close();
+    const tail = (text: string) => text.trim().split("\n").slice(-15).join("\n");
+    console.log(
+      `crash loop stuck: ${sinkCount(sink)} of ${total} frames at the sink; buffer ${JSON.stringify(stats)}; queue depth ${await sqs.depth(sqs.queueUrl)}\n` +
+        `last gateway:\n${tail(last.output())}\nconsumer:\n${tail(c.output())}`,
+    );
+    throw e;
+  }
   last.proc.kill("SIGTERM");
   c.proc.kill("SIGTERM");
   await Promise.all([last.finished(), c.finished()]);
