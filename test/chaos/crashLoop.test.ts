@@ -81,7 +81,9 @@ test(`${GATEWAY_KILLS} gateway and ${CONSUMER_KILLS} consumer SIGKILLs: every fr
     b.close();
     const tail = (text: string) => text.trim().split("\n").slice(-15).join("\n");
     console.log(
-      `crash loop stuck: ${sinkCount(sink)} of ${total} frames at the sink; buffer ${JSON.stringify(stats)}; queue depth ${await sqs.depth(sqs.queueUrl)}\n` +
+      `crash loop stuck: ${sinkCount(sink)} of ${total} frames at the sink; buffer ${JSON.stringify(stats)}; queue depth ${await sqs.depth(sqs.queueUrl)}, ` +
+        // A good message received maxReceiveCount times by consumers that were then killed goes there too.
+        `dead-letter queue depth ${await sqs.depth(sqs.dlqUrl)}\n` +
         `last gateway:\n${tail(last.output())}\nconsumer:\n${tail(c.output())}`,
     );
     throw e;
