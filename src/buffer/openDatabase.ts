@@ -7,6 +7,7 @@ import { drizzle, type BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import type { MigrationMeta } from "drizzle-orm/migrator";
 import * as schema from "../../db/schema.ts";
 import { JOURNAL, MIGRATION_SQL } from "../../db/migrations.ts";
+import { enableWal, waitForLocks } from "../lib/sharedSqlite.ts";
 
 export type Synchronous = "NORMAL" | "FULL";
 export type BufferDb = BunSQLiteDatabase<typeof schema>;
@@ -38,12 +39,12 @@ export function openDatabase(path: string, synchronous: Synchronous, readonly = 
   if (!readonly) mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path, readonly ? { readonly: true } : { create: true, readwrite: true, strict: true });
   try {
-    sqlite.run("PRAGMA busy_timeout = 5000");
+    waitForLocks(sqlite);
     // The buffer is written once and read once, in order: a small page cache loses nothing, and an edge
     // box keeps the memory.
     sqlite.run("PRAGMA cache_size = -512");
     if (!readonly) {
-      sqlite.run("PRAGMA journal_mode = WAL");
+      enableWal(sqlite);
       sqlite.run(`PRAGMA synchronous = ${synchronous}`);
       // Keep the WAL from staying large after a burst; the cap accounts for this much of it.
       sqlite.run(`PRAGMA journal_size_limit = ${WAL_LIMIT_BYTES}`);

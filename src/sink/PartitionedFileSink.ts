@@ -6,6 +6,7 @@
  * again on redelivery. One consumer process per directory.
  */
 import { Database } from "bun:sqlite";
+import { enableWal, waitForLocks } from "../lib/sharedSqlite.ts";
 import { closeSync, existsSync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, statSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { CanFrame } from "../frame/CanFrame.ts";
@@ -60,8 +61,8 @@ export class PartitionedFileSink implements FrameSink {
     this.kind = format.kind;
     mkdirSync(dir, { recursive: true });
     this.ledger = new Database(join(dir, ".canferry-ledger.db"), { create: true, strict: true });
-    this.ledger.run("PRAGMA busy_timeout = 5000");
-    this.ledger.run("PRAGMA journal_mode = WAL");
+    waitForLocks(this.ledger);
+    enableWal(this.ledger);
     this.ledger.run(`PRAGMA synchronous = ${o.fsync ? "FULL" : "NORMAL"}`);
     this.ledger.exec(`
       CREATE TABLE IF NOT EXISTS delivered (key TEXT PRIMARY KEY, frames INTEGER NOT NULL, stored_at_ms INTEGER NOT NULL);

@@ -3,6 +3,7 @@
  * transaction, so a redelivered chunk is recognised and nothing is written twice, even across a crash.
  */
 import { Database } from "bun:sqlite";
+import { enableWal, waitForLocks } from "../lib/sharedSqlite.ts";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { chunkKey, type ChunkDelivery, type FrameSink } from "./FrameSink.ts";
@@ -37,9 +38,9 @@ export class SqliteSink implements FrameSink {
   constructor(readonly path: string) {
     mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path, { create: true, strict: true });
-    // Several consumer processes may share this file: wait for each other's locks, from the first statement.
-    this.db.run("PRAGMA busy_timeout = 5000");
-    this.db.run("PRAGMA journal_mode = WAL");
+    // Several consumer processes may share this file and open it at the same moment.
+    waitForLocks(this.db);
+    enableWal(this.db);
     this.db.run("PRAGMA synchronous = NORMAL");
     this.db.exec(SCHEMA);
     this.seen = this.db.prepare("SELECT 1 FROM delivered WHERE key = ?");
@@ -51,12 +52,16 @@ export class SqliteSink implements FrameSink {
 
   async write(d: ChunkDelivery): Promise<boolean> {
     const key = chunkKey(d);
-    return this.db.transaction(() => {
-      if (this.seen.get(key)) return false;
-      this.mark.run(key, d.frames.length, Date.now());
-      for (const f of d.frames) this.insert.run(d.gateway, f.bus, f.tsUs, f.tsNs, f.id, f.flags, f.dlc, f.data, key);
-      return true;
-    })();
+    // IMMEDIATE: the write lock first, then the check. A transaction that reads first and then writes
+    // gets SQLITE_BUSY at once, without waiting, when another process wrote in between.
+    return this.db
+      .transaction(() => {
+        if (this.seen.get(key)) return false;
+        this.mark.run(key, d.frames.length, Date.now());
+        for (const f of d.frames) this.insert.run(d.gateway, f.bus, f.tsUs, f.tsNs, f.id, f.flags, f.dlc, f.data, key);
+        return true;
+      })
+      .immediate();
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { Database } from "bun:sqlite";
 import { join } from "node:path";
 import { appendFileSync, readdirSync, statSync } from "node:fs";
 import { PartitionedFileSink } from "../../src/sink/PartitionedFileSink.ts";
@@ -7,7 +8,7 @@ import { SqliteSink } from "../../src/sink/SqliteSink.ts";
 import { formatCandumpLine } from "../../src/source/candump/candumpLine.ts";
 import type { CanFrame } from "../../src/frame/CanFrame.ts";
 import type { ChunkDelivery } from "../../src/sink/FrameSink.ts";
-import { tempDir } from "../helpers/cli.ts";
+import { ROOT, tempDir } from "../helpers/cli.ts";
 import { sinkCount } from "../helpers/pipeline.ts";
 
 const T0 = Date.UTC(2024, 0, 2, 10, 59, 59) * 1000;
@@ -70,4 +71,27 @@ test("the SQLite sink writes a chunk once, also across reopening", async () => {
   expect(await b.write(delivery(2, [frame(T0 + 2, 3)]))).toBe(true);
   await b.close();
   expect(sinkCount(path)).toBe(3);
+});
+
+test("several consumer processes opening and writing one new SQLite sink at the same moment all succeed", async () => {
+  // SQLite answers with SQLITE_BUSY, without waiting for the lock, a switch to WAL while another
+  // connection switches the same new file (a consumer failed to start so in CI, 2026-12-05), and a
+  // transaction that read first and wants to write after another process wrote.
+  const source = join(ROOT, "src", "sink", "SqliteSink.ts");
+  for (let round = 0; round < 10; round++) {
+    const path = join(tempDir("sqlite-sink-race"), "sink.db");
+    // Each process loads first, then all open the file at the same wall-clock moment.
+    const at = Date.now() + 400;
+    const opens = Array.from({ length: 8 }, (_, i) =>
+      Bun.spawn([process.execPath, "-e", `const { SqliteSink } = await import(${JSON.stringify(source)}); await Bun.sleep(${at} - Date.now()); const sink = new SqliteSink(${JSON.stringify(path)}); await sink.write(${JSON.stringify({ gateway: "g", epoch: "e", seq: i, bus: "can0", frames: [] })}); await sink.close(); console.log("opened");`], {
+        stdout: "pipe",
+        stderr: "pipe",
+      }),
+    );
+    const results = await Promise.all(opens.map(async (p) => ({ code: await p.exited, out: await new Response(p.stdout).text(), err: await new Response(p.stderr).text() })));
+    for (const r of results) expect({ code: r.code, out: r.out.trim(), err: r.err.split("\n").find((l) => l.includes("Error")) }).toEqual({ code: 0, out: "opened", err: undefined });
+    const db = new Database(path, { readonly: true });
+    expect((db.query("SELECT count(*) AS n FROM delivered").get() as { n: number }).n).toBe(8);
+    db.close();
+  }
 });
