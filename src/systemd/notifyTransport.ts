@@ -24,7 +24,7 @@ const MSG_NOSIGNAL = 0x4000;
 const SUN_PATH_MAX = 108;
 
 /** struct sockaddr_un for a path or an abstract name ('@name'), and the length to pass with it. */
-export function socketAddress(socket: string): { addr: Uint8Array; len: number } {
+function socketAddress(socket: string): { addr: Uint8Array; len: number } {
   const abstract = socket.startsWith("@");
   const name = new TextEncoder().encode(abstract ? socket.slice(1) : socket);
   if (name.length + 1 > SUN_PATH_MAX) throw new RangeError(`NOTIFY_SOCKET ${socket} is longer than a unix socket address allows`);

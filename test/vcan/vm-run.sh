@@ -59,20 +59,21 @@ if [ "$MACHINE" = microvm ]; then MACH=(-M microvm); DEV=device; NOPCI=pci=off; 
 CTL=$(mktemp -d "${TMPDIR:-/tmp}/vcanvm-run.XXXXXX") || exit 125
 trap 'rm -rf "$CTL"' EXIT
 : > "$CTL/ro_paths"; : > "$CTL/rw_paths"
-FS=(); i=0
-for d in $RO; do
-  d=$(realpath "$d") || exit 125
-  FS+=(-fsdev "local,id=ro$i,path=$d,security_model=none,readonly=on,multidevs=remap"
-       -device "virtio-9p-$DEV,fsdev=ro$i,mount_tag=ro$i")
-  echo "$d" >> "$CTL/ro_paths"; i=$((i+1))
-done
-i=0
-for d in $SHARE; do
-  d=$(realpath "$d") || exit 125
-  FS+=(-fsdev "local,id=rw$i,path=$d,security_model=none,multidevs=remap"
-       -device "virtio-9p-$DEV,fsdev=rw$i,mount_tag=rw$i")
-  echo "$d" >> "$CTL/rw_paths"; i=$((i+1))
-done
+FS=()
+# share ro|rw "extra fsdev options" DIR...: one 9p share per directory, tagged ro0.. or rw0..
+share() {
+  local kind=$1 opts=$2 i=0 d; shift 2
+  for d in "$@"; do
+    d=$(realpath "$d") || exit 125
+    FS+=(-fsdev "local,id=$kind$i,path=$d,security_model=none${opts},multidevs=remap"
+         -device "virtio-9p-$DEV,fsdev=$kind$i,mount_tag=$kind$i")
+    echo "$d" >> "$CTL/${kind}_paths"; i=$((i+1))
+  done
+}
+# shellcheck disable=SC2086 # word splitting of the space-separated lists is the point
+share ro ",readonly=on" $RO
+# shellcheck disable=SC2086
+share rw "" $SHARE
 FS+=(-fsdev "local,id=ctl,path=$CTL,security_model=none" -device "virtio-9p-$DEV,fsdev=ctl,mount_tag=vcanvm")
 
 { # /vcanvm/cmd.sh: env + cwd prelude, then the user command (kept verbatim in cmd.user)
