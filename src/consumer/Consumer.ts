@@ -42,6 +42,8 @@ export interface ConsumerStats {
   /** What AWS bills for receives, deletes and visibility changes (64 KiB units of payload). */
   billedRequests: number;
   visibilityCalls: number;
+  /** The least time a held message had left, by this process's clock, when its extension was sent (null before any). */
+  visibilityMarginMinMs: number | null;
   poison: number;
   sinkErrors: number;
   errorsByCode: Record<string, number>;
@@ -55,7 +57,7 @@ export interface ConsumerEvents {
   error: [error: Error];
 }
 
-const EMPTY_STATS: Omit<ConsumerStats, "held" | "busyWorkers" | "errorsByCode"> = {
+const EMPTY_STATS: Omit<ConsumerStats, "held" | "busyWorkers" | "errorsByCode" | "visibilityMarginMinMs"> = {
   receiveCalls: 0,
   emptyReceives: 0,
   messagesReceived: 0,
@@ -78,7 +80,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
   /** Decode and sink write, per message. */
   readonly processing = new SlidingHistogram();
 
-  private readonly s = { ...EMPTY_STATS, errorsByCode: {} as Record<string, number> };
+  private readonly s = { ...EMPTY_STATS, errorsByCode: {} as Record<string, number>, visibilityMarginMinMs: null as number | null };
   /** Prefetched messages that can still make the SLA, and those past it; each oldest first. */
   private readonly fresh = new PriorityQueue<Held>((a, b) => a.env.ts[0] < b.env.ts[0]);
   private readonly late = new PriorityQueue<Held>((a, b) => a.env.ts[0] < b.env.ts[0]);
@@ -112,7 +114,10 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
   /** Runs until stop(); resolves once in-flight work is finished and deleted (or the bound passed). */
   async run(): Promise<void> {
     this.running = true;
-    const sweeper = setInterval(() => void this.extendVisibility(), 1000);
+    // A message is extended once half its timeout has passed; sweeping every quarter of it means the
+    // extension is sent by three quarters at the latest. Sweeping every second with a 2 s timeout sent
+    // it just as the message became visible again, and another consumer could take it.
+    const sweeper = setInterval(() => void this.extendVisibility(), Math.min(1000, (this.o.visibilityTimeoutS * 1000) / 4));
     const pollers = Array.from({ length: this.o.pollers }, () => this.poll());
     const workers = Array.from({ length: this.o.workers }, () => this.work());
     await Promise.all(pollers);
@@ -319,7 +324,12 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
   /** Keeps held messages invisible to other consumers while they wait or are processed. */
   private async extendVisibility(): Promise<void> {
     const now = Date.now();
-    const due = [...this.held].filter((h) => now - h.extendedAtMs > (this.o.visibilityTimeoutS * 1000) / 2);
+    const timeoutMs = this.o.visibilityTimeoutS * 1000;
+    const due = [...this.held].filter((h) => now - h.extendedAtMs >= timeoutMs / 2);
+    for (const h of due) {
+      const margin = timeoutMs - (now - h.extendedAtMs);
+      if (this.s.visibilityMarginMinMs === null || margin < this.s.visibilityMarginMinMs) this.s.visibilityMarginMinMs = margin;
+    }
     for (let i = 0; i < due.length; i += 10) {
       const batch = due.slice(i, i + 10);
       this.s.visibilityCalls++;

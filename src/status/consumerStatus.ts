@@ -38,6 +38,10 @@ export function consumerStatus(consumer: Consumer, sink: FrameSink, slaOptions: 
     Object.entries(sinkCounts()).map(([count, n]) => [{ count }, n]),
   );
   m.gauge("canferry_consumer_worker_utilization_ratio", "Busy workers over all workers.", () => s().busyWorkers / workers);
+  m.gauge("canferry_consumer_visibility_margin_min_seconds", "The least time a held message had left before another consumer could receive it, when its extension was sent.", () => {
+    const ms = s().visibilityMarginMinMs;
+    return ms === null ? [] : [[{}, ms / 1000]];
+  });
   m.gauge("canferry_consumer_held_messages", "Messages received and not yet deleted.", () => s().held);
   const rate = rateOf(() => consumer.stats.framesProcessed);
   const recorder = new MetricsHistory(() => {
