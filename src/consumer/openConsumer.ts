@@ -6,12 +6,13 @@ import type { Logger } from "../log/logger.ts";
 import { openSink } from "../sink/openSink.ts";
 import { createSqsClient } from "../uplink/sqsClient.ts";
 import { Consumer } from "./Consumer.ts";
-import { consumerStatus, type ConsumerStatus } from "../status/consumerStatus.ts";
+import type { ProcessReport } from "../status/ProcessReport.ts";
+import { consumerStatus } from "../status/consumerStatus.ts";
 import { serveStatus } from "../status/serveStatus.ts";
 
 export interface OpenedConsumer {
   consumer: Consumer;
-  status: ConsumerStatus;
+  status: ProcessReport;
   done: Promise<void>;
 }
 

@@ -8,7 +8,8 @@ import type { Logger } from "../log/logger.ts";
 import { openBufferedSource } from "./openBufferedSource.ts";
 import { createSqsClient } from "../uplink/sqsClient.ts";
 import { Gateway } from "./Gateway.ts";
-import { gatewayStatus, type GatewayStatus } from "../status/gatewayStatus.ts";
+import type { ProcessReport } from "../status/ProcessReport.ts";
+import { gatewayStatus } from "../status/gatewayStatus.ts";
 import { serveStatus } from "../status/serveStatus.ts";
 
 const STATUS_EVERY_MS = 10_000;
@@ -16,7 +17,7 @@ const STATUS_EVERY_MS = 10_000;
 
 export interface OpenedGateway {
   gateway: Gateway;
-  status: GatewayStatus;
+  status: ProcessReport;
   /** Resolves when the gateway has stopped and its buffer is closed. */
   done: Promise<void>;
 }

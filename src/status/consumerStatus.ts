@@ -3,19 +3,13 @@ import type { Consumer } from "../consumer/Consumer.ts";
 import type { FrameSink } from "../sink/FrameSink.ts";
 import { PromMetrics } from "../metrics/promMetrics.ts";
 import { SlaTracker, type SlaOptions } from "../metrics/SlaTracker.ts";
-import type { StatusSource } from "./StatusServer.ts";
+import { processReport, type ProcessReport } from "./ProcessReport.ts";
 import { latencyGauge, slaMetrics } from "./slaMetrics.ts";
 import { buildInfo } from "./buildInfo.ts";
 import { MetricsHistory, type HistoryOptions } from "../metrics/MetricsHistory.ts";
 import { rateOf } from "../metrics/rateOf.ts";
 
-export interface ConsumerStatus extends StatusSource {
-  sla: SlaTracker;
-  prom: PromMetrics;
-  recorder: MetricsHistory;
-}
-
-export function consumerStatus(consumer: Consumer, sink: FrameSink, slaOptions: SlaOptions, workers: number, history: HistoryOptions): ConsumerStatus {
+export function consumerStatus(consumer: Consumer, sink: FrameSink, slaOptions: SlaOptions, workers: number, history: HistoryOptions): ProcessReport {
   const sla = new SlaTracker(slaOptions, Date.now, consumer.e2e);
   const m = new PromMetrics();
   const s = () => consumer.stats;
@@ -58,17 +52,15 @@ export function consumerStatus(consumer: Consumer, sink: FrameSink, slaOptions: 
       consumed_frames_per_s: rate(),
     };
   }, history);
-  return {
+  return processReport({
     sla,
     recorder,
-    history: () => recorder.hour(),
+    prom: m,
     statusLine: () => {
       const v = sla.verdict("1m");
       return `${s().framesProcessed} frames consumed, P${slaOptions.percentile} end to end ${v.valueMs.toFixed(0)} ms (${v.ok ? "within" : "OVER"} ${slaOptions.thresholdMs} ms), ${s().held} messages held`;
     },
     ready: () => consumer.running,
-    prom: m,
-    metrics: () => m.text(),
     status: () => ({
       process: "consumer",
       build: buildInfo(),
@@ -78,5 +70,5 @@ export function consumerStatus(consumer: Consumer, sink: FrameSink, slaOptions: 
       consumer: { ...s(), workerUtilization: +(s().busyWorkers / workers).toFixed(3) },
       sink: { kind: sink.kind, ...sinkCounts() },
     }),
-  };
+  });
 }

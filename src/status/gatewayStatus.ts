@@ -2,19 +2,13 @@
 import type { Gateway } from "../gateway/Gateway.ts";
 import { PromMetrics } from "../metrics/promMetrics.ts";
 import { SlaTracker, type SlaOptions } from "../metrics/SlaTracker.ts";
-import type { StatusSource } from "./StatusServer.ts";
+import { processReport, type ProcessReport } from "./ProcessReport.ts";
 import { slaMetrics } from "./slaMetrics.ts";
 import { buildInfo } from "./buildInfo.ts";
 import { MetricsHistory, type HistoryOptions } from "../metrics/MetricsHistory.ts";
 import { rateOf } from "../metrics/rateOf.ts";
 
-export interface GatewayStatus extends StatusSource {
-  sla: SlaTracker;
-  prom: PromMetrics;
-  recorder: MetricsHistory;
-}
-
-export function gatewayStatus(id: string, gateway: Gateway, slaOptions: SlaOptions, history: HistoryOptions): GatewayStatus {
+export function gatewayStatus(id: string, gateway: Gateway, slaOptions: SlaOptions, history: HistoryOptions): ProcessReport {
   // Read once: it changes only when the buffer is opened.
   const recovery = gateway.buffer.lastRecovery();
   const sla = new SlaTracker(slaOptions);
@@ -60,10 +54,10 @@ export function gatewayStatus(id: string, gateway: Gateway, slaOptions: SlaOptio
       drain_frames_per_s: up()?.ackRateFps ?? 0,
     };
   }, history);
-  return {
+  return processReport({
     sla,
     recorder,
-    history: () => recorder.hour(),
+    prom: m,
     statusLine: () => {
       const b = buffer.backlog();
       const u = up();
@@ -71,8 +65,6 @@ export function gatewayStatus(id: string, gateway: Gateway, slaOptions: SlaOptio
       return `${gateway.ingestor.stats.framesIn} frames in, backlog ${b.frames} frames (oldest ${b.oldestAgeS.toFixed(1)} s), uplink ${u?.outageSince ? "DOWN" : "up"}, P${slaOptions.percentile} to SQS ${p.valueMs.toFixed(0)} ms`;
     },
     ready: () => gateway.running,
-    prom: m,
-    metrics: () => m.text(),
     status: () => {
       const b = buffer.backlog();
       const u = up();
@@ -100,5 +92,5 @@ export function gatewayStatus(id: string, gateway: Gateway, slaOptions: SlaOptio
         ingest: gateway.ingestor.stats,
       };
     },
-  };
+  });
 }
