@@ -11,7 +11,7 @@ import { tempDir } from "../helpers/cli.ts";
 import { startTestSqs } from "../helpers/sqs.ts";
 import { FaultProxy } from "../helpers/FaultProxy.ts";
 import { HttpFaultProxy, type HttpFault } from "../helpers/HttpFaultProxy.ts";
-import { rowKey, sinkCount, sinkRows, startConsumer, startGateway, waitFor } from "../helpers/pipeline.ts";
+import { drainToSink, rowKey, sinkRows, startConsumer, startGateway, waitFor } from "../helpers/pipeline.ts";
 import { record, scale } from "./ledger.ts";
 
 const FAULT_S = scale(3, 30);
@@ -84,10 +84,7 @@ for (const fault of FAULTS) {
     const endedAt = Date.now();
     await waitFor("an acknowledgement after the fault", () => acks.some((a) => a >= endedAt), 10_000);
     const backAfterMs = acks.find((a) => a >= endedAt)! - endedAt;
-    gw.gateway.ingestor.stop();
-    await waitFor("backlog drained", () => gw.buffer.backlog().chunks === 0, 60_000);
-    const generated = source.counters.frames;
-    await waitFor("every frame at the sink", () => sinkCount(join(dir, "sink.db")) >= generated, 30_000);
+    const generated = await drainToSink(gw, source, dir, 60_000);
     await gw.stop();
     await consumer.stop();
     link.stop();

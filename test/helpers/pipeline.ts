@@ -92,6 +92,15 @@ export function sinkCount(path: string): number {
   }
 }
 
+/** Stops reading, waits for the buffer to ship everything and the sink to hold every frame the source made; returns that count. */
+export async function drainToSink(gw: ReturnType<typeof startGateway>, source: FrameSource, dir: string, timeoutMs: number): Promise<number> {
+  gw.gateway.ingestor.stop();
+  await waitFor("backlog drained", () => gw.buffer.backlog().chunks === 0, timeoutMs);
+  const generated = source.counters.frames;
+  await waitFor("every frame at the sink", () => sinkCount(join(dir, "sink.db")) >= generated, timeoutMs);
+  return generated;
+}
+
 export async function waitFor(what: string, cond: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await cond())) {

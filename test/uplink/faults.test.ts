@@ -8,7 +8,7 @@ import { encodeMessage } from "../../src/uplink/wireFormat.ts";
 import { fixture, tempDir } from "../helpers/cli.ts";
 import { startTestSqs } from "../helpers/sqs.ts";
 import { FaultProxy, type ProxyMode } from "../helpers/FaultProxy.ts";
-import { rowKey, sinkCount, sinkRows, startConsumer, startGateway, waitFor } from "../helpers/pipeline.ts";
+import { drainToSink, rowKey, sinkCount, sinkRows, startConsumer, startGateway, waitFor } from "../helpers/pipeline.ts";
 
 for (const fault of ["blackhole", "refuse"] as ProxyMode[]) {
   test(`${fault}: zero frames lost, recovery within 2 s of the link's return, live chunks before the backlog`, async () => {
@@ -39,10 +39,7 @@ for (const fault of ["blackhole", "refuse"] as ProxyMode[]) {
     await waitFor("recovery", () => recoveredAt > 0, 5000);
     const firstAckAfterReturn = acks.find((a) => a.at >= returnedAt)!.at;
     await Bun.sleep(1500);
-    gw.gateway.ingestor.stop();
-    await waitFor("backlog drained", () => gw.buffer.backlog().chunks === 0, 20_000);
-    const generated = source.counters.frames;
-    await waitFor("every frame at the sink", () => sinkCount(join(dir, "sink.db")) >= generated, 20_000);
+    const generated = await drainToSink(gw, source, dir, 20_000);
     await gw.stop();
     await consumer.stop();
     proxy.stop();
