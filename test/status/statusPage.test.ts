@@ -13,7 +13,7 @@ const CHROMIUM = "/usr/bin/chromium";
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.log("status page test: skipped, needs Debian's chromium (apt-get install chromium)");
 
-test.skipIf(!hasChromium)("the status page of a running demo shows the verdict and charts with data", async () => {
+test.skipIf(!hasChromium)("the status page of a running demo shows the verdict, the counts and charts with data", async () => {
   const port = 20000 + Math.floor(Math.random() * 20000);
   const demo = watchedCanferry(["demo", "--data", tempDir("page"), "--speed", "4", "--duration", "60", "--status", `127.0.0.1:${port}`]);
   // playwright-core gives the browser a fresh temporary profile of its own.
@@ -36,6 +36,13 @@ test.skipIf(!hasChromium)("the status page of a running demo shows the verdict a
     const rows = await page.$$eval("#windows tbody tr", (trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)));
     expect(rows.map((r) => r[0])).toEqual(["1m", "5m", "1h"]);
     expect(Number(rows[0]![1]!.replaceAll(",", ""))).toBeGreaterThan(1000);
+    const counts = Object.fromEntries(await page.$$eval("#counts tbody tr", (trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent))));
+    const count = (label: string) => Number(String(counts[label]).replaceAll(",", ""));
+    expect(count("frames read")).toBeGreaterThan(1000);
+    expect(count("acknowledged by SQS (frames)")).toBeGreaterThan(0);
+    expect(count("consumed (frames)")).toBeGreaterThan(0);
+    expect(count("consumed (frames)")).toBeLessThanOrEqual(count("frames read"));
+    expect(count("dead-lettered (messages)")).toBe(0);
     const lines = await page.$$eval("[data-chart='latency'] polyline.series", (ps) => ps.map((p) => [p.getAttribute("data-key"), p.getAttribute("points")!.trim().split(" ").length]));
     expect(lines.map((l) => l[0])).toContain("e2e_p95_s");
     for (const [, points] of lines) expect(points).toBeGreaterThanOrEqual(2);
