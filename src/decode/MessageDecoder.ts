@@ -150,9 +150,10 @@ export class MessageDecoder {
         missing.push(c.signal.name);
         continue;
       }
-      // cantools compares a multiplexer's signed, unscaled value with the mN / SG_MUL_VAL_ ids.
-      if (c.signal.isMultiplexer) raws.set(c.signal.name, integerOf(c, data));
       const raw = rawOf(c, data);
+      // cantools compares a multiplexer's signed, unscaled value with the mN / SG_MUL_VAL_ ids (a
+      // float or wider-than-52-bit multiplexer is read again as the integer its bits hold).
+      if (c.signal.isMultiplexer) raws.set(c.signal.name, typeof raw === "number" && c.signal.valueType === "int" ? raw : integerOf(c, data));
       values.set(c.signal.name, physical(c.signal, raw));
       // Value tables name raw integers (cantools looks them up before scaling).
       if (c.choices && typeof raw === "number" && c.signal.valueType === "int") {
