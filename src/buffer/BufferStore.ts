@@ -10,6 +10,7 @@ import { chunks, counters, meta, sourceProgress } from "../../db/schema.ts";
 import { ChunkState, EvictionReason } from "./ChunkState.ts";
 import { openDatabase, WAL_LIMIT_BYTES, type OpenedDatabase, type Synchronous } from "./openDatabase.ts";
 import { checkBuffer, isDamageError, salvageBuffer, type RecoveryReport } from "./BufferRecovery.ts";
+import { BufferDamaged, BufferNotFound } from "./BufferErrors.ts";
 
 export interface BufferOptions {
   path: string;
@@ -100,27 +101,6 @@ export interface AppendResult {
 
 /** Placeholder limits for a read-only store; it never appends or prunes. */
 const INSPECT_OPTIONS = { capBytes: 0, synchronous: "NORMAL", retainAckedMs: 0, retainAckedBytes: 0 } as const;
-
-export class BufferNotFound extends Error {
-  override readonly name = "BufferNotFound";
-  constructor(readonly path: string) {
-    super(`no buffer database at ${path} (check --db; a gateway creates it on first ingest)`);
-  }
-}
-
-export class BufferDamaged extends Error {
-  override readonly name = "BufferDamaged";
-  /** `path` when known; a damaged page met while reading may not say which file it was in. */
-  constructor(
-    readonly path: string | undefined,
-    problem: string,
-  ) {
-    super(
-      `the buffer${path ? ` at ${path}` : ""} cannot be read (${problem}). A gateway or \`canferry ingest\` opening it moves it aside and keeps ` +
-        `what can still be read (docs/deploy.md, "A damaged buffer")`,
-    );
-  }
-}
 
 const evictedKey = (reason: EvictionReason) => `evicted_frames.${reason}`;
 

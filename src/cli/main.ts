@@ -5,7 +5,7 @@ import { ConfigError } from "../config/configFile.ts";
 import { UnitError } from "../config/units.ts";
 import { SourceSpecError } from "../source/openSource.ts";
 import { SocketCanUnavailable } from "../source/SocketCanSource.ts";
-import { BufferDamaged, BufferNotFound } from "../buffer/BufferStore.ts";
+import { BufferDamaged, BufferNotFound } from "../buffer/BufferErrors.ts";
 import { isDamageError } from "../buffer/BufferRecovery.ts";
 
 export const COMMANDS: CommandEntry[] = [
