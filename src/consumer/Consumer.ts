@@ -28,6 +28,8 @@ interface Held {
   env: ChunkEnvelope & { data: string };
   receivedAtMs: number;
   extendedAtMs: number;
+  /** An extension call for it is on its way (a slow link must not stack one per sweep). */
+  extending: boolean;
 }
 
 export interface ConsumerStats {
@@ -190,7 +192,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
           void this.poison(m, env.message);
           continue;
         }
-        const h: Held = { message: m, env, receivedAtMs: now, extendedAtMs: now };
+        const h: Held = { message: m, env, receivedAtMs: now, extendedAtMs: now, extending: false };
         this.held.add(h);
         this.fresh.push(h);
       }
@@ -325,8 +327,9 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
   private async extendVisibility(): Promise<void> {
     const now = Date.now();
     const timeoutMs = this.o.visibilityTimeoutS * 1000;
-    const due = [...this.held].filter((h) => now - h.extendedAtMs >= timeoutMs / 2);
+    const due = [...this.held].filter((h) => !h.extending && now - h.extendedAtMs >= timeoutMs / 2);
     for (const h of due) {
+      h.extending = true;
       const margin = timeoutMs - (now - h.extendedAtMs);
       if (this.s.visibilityMarginMinMs === null || margin < this.s.visibilityMarginMinMs) this.s.visibilityMarginMinMs = margin;
     }
@@ -335,15 +338,22 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
       this.s.visibilityCalls++;
       this.s.billedRequests++;
       try {
-        await this.client.send(
+        const r = await this.client.send(
           new ChangeMessageVisibilityBatchCommand({
             QueueUrl: this.o.queueUrl,
             Entries: batch.map((h, k) => ({ Id: String(k), ReceiptHandle: h.message.ReceiptHandle, VisibilityTimeout: this.o.visibilityTimeoutS })),
           }),
         );
-        for (const h of batch) h.extendedAtMs = now;
+        // A failed entry is tried again at the next sweep (its message may be deleted by then).
+        const failed = new Set((r.Failed ?? []).map((f) => f.Id));
+        for (const f of r.Failed ?? []) this.countError(f.Code ?? "ChangeVisibilityFailed");
+        batch.forEach((h, k) => {
+          if (!failed.has(String(k))) h.extendedAtMs = now;
+        });
       } catch (e) {
         this.countError(errorCode(e));
+      } finally {
+        for (const h of batch) h.extending = false;
       }
     }
   }

@@ -17,6 +17,8 @@ const ANSWERS: Record<Exclude<HttpFault, "pass">, { status: number; type: string
 export class HttpFaultProxy {
   mode: HttpFault = "pass";
   readonly requests: Record<HttpFault, number> = { pass: 0, "500": 0, "503": 0, throttle: 0 };
+  /** Answers to these SQS actions (`ChangeMessageVisibilityBatch`) come this many ms late; the server gets the request at once. */
+  readonly slowAnswers = new Map<string, number>();
   private server?: Server<undefined>;
 
   constructor(private readonly target: string) {}
@@ -41,6 +43,8 @@ export class HttpFaultProxy {
         }
         const url = new URL(req.url);
         const res = await fetch(this.target + url.pathname + url.search, { method: req.method, headers: req.headers, body: await req.arrayBuffer() });
+        const late = this.slowAnswers.get(req.headers.get("x-amz-target")?.replace("AmazonSQS.", "") ?? "");
+        if (late) await Bun.sleep(late);
         return new Response(await res.arrayBuffer(), { status: res.status, headers: res.headers });
       },
     });
