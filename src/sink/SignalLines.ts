@@ -40,6 +40,8 @@ export class SignalLines implements LineFormat {
   private readonly c: SignalCounts = { decoded_frames: 0, undefined_frames: 0, truncated_frames: 0, signals: 0 };
   /** `,"message":…,"signal":…,"unit":…,"value":` per signal of a message, built on first use. */
   private readonly fragments = new Map<DbcMessage, Map<string, Uint8Array>>();
+  /** `,"choice":…` per value-table name (the DBC's names, so a bounded set). */
+  private readonly choices = new Map<string, Uint8Array>();
   /** `,"gateway":…,"bus":…` per gateway and bus. */
   private readonly origins = new Map<string, Uint8Array>();
 
@@ -70,7 +72,7 @@ export class SignalLines implements LineFormat {
       w.bytes(fragments.get(name)!);
       w.latin1(valueText(value));
       const choice = decoded.choices.get(name);
-      if (choice !== undefined) w.bytes(utf8.encode(`,"choice":${JSON.stringify(choice)}`));
+      if (choice !== undefined) w.bytes(this.choiceOf(choice));
       w.latin1("}\n");
     }
     this.c.signals += decoded.values.size;
@@ -84,6 +86,12 @@ export class SignalLines implements LineFormat {
       this.fragments.set(m, f);
     }
     return f;
+  }
+
+  private choiceOf(name: string): Uint8Array {
+    let c = this.choices.get(name);
+    if (!c) this.choices.set(name, (c = utf8.encode(`,"choice":${JSON.stringify(name)}`)));
+    return c;
   }
 
   private originOf(gateway: string, bus: string): Uint8Array {
